@@ -1,0 +1,230 @@
+//! The entry model: what the caller's thread hands to the pipeline.
+//!
+//! A [`Record`] is built on the hot path, so it holds the caller's bytes as they came: the
+//! message and string attributes packed into one buffer, a JSON attribute object kept as
+//! validated text, and an `Arc` of the logger's context. Merging, scrubbing and encoding all
+//! happen later, on the worker.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::context::Context;
+use crate::level::Level;
+
+/// The seven entry types; the numbers are LogFlux's `X-LF-Entry-Type` and part of the C ABI.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Log = 1,
+    Metric = 2,
+    Trace = 3,
+    Event = 4,
+    Audit = 5,
+    Telemetry = 6,
+    TelemetryManaged = 7,
+}
+
+/// Attributes as the caller passed them, not yet merged with the logger's context.
+#[derive(Clone, Debug, Default)]
+pub enum Attributes {
+    #[default]
+    None,
+    /// String keys and values packed after the message in [`Record`]'s text buffer.
+    Pairs(Box<[PairSpan]>),
+    /// A JSON object, validated on the caller's thread and parsed on the worker.
+    Json(Box<str>),
+}
+
+/// Where one key/value pair sits in a record's text buffer: `key_end` and `value_end` are byte
+/// offsets; the key starts where the previous pair's value ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PairSpan {
+    key_end: u32,
+    value_end: u32,
+}
+
+/// One entry on its way to the worker.
+#[derive(Debug)]
+pub struct Record {
+    pub timestamp_ns: u64,
+    pub level: Level,
+    pub kind: EntryKind,
+    text: Box<str>,
+    message_len: u32,
+    attributes: Attributes,
+    pub context: Arc<Context>,
+}
+
+/// Why a record could not be built from the caller's input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordError {
+    /// The attribute JSON is not one well-formed JSON object.
+    InvalidJson,
+    /// The message and attributes together exceed what one record may hold (4 GiB offsets).
+    TooLarge,
+}
+
+pub(crate) fn now_unix_nanos() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+impl Record {
+    /// A record whose attributes are string pairs.
+    pub fn with_pairs<K: AsRef<str>, V: AsRef<str>>(
+        level: Level,
+        kind: EntryKind,
+        message: &str,
+        pairs: &[(K, V)],
+        context: Arc<Context>,
+    ) -> Result<Record, RecordError> {
+        let total = pairs.iter().fold(message.len(), |n, (k, v)| {
+            n + k.as_ref().len() + v.as_ref().len()
+        });
+        if total > u32::MAX as usize {
+            return Err(RecordError::TooLarge);
+        }
+        let mut text = String::with_capacity(total);
+        text.push_str(message);
+        let attributes = if pairs.is_empty() {
+            Attributes::None
+        } else {
+            let spans = pairs
+                .iter()
+                .map(|(k, v)| {
+                    text.push_str(k.as_ref());
+                    let key_end = text.len() as u32;
+                    text.push_str(v.as_ref());
+                    PairSpan {
+                        key_end,
+                        value_end: text.len() as u32,
+                    }
+                })
+                .collect();
+            Attributes::Pairs(spans)
+        };
+        Ok(Record {
+            timestamp_ns: now_unix_nanos(),
+            level,
+            kind,
+            text: text.into_boxed_str(),
+            message_len: message.len() as u32,
+            attributes,
+            context,
+        })
+    }
+
+    /// A record whose attributes are one JSON object (or none when `json` is empty).
+    pub fn with_json(
+        level: Level,
+        kind: EntryKind,
+        message: &str,
+        json: &str,
+        context: Arc<Context>,
+    ) -> Result<Record, RecordError> {
+        let attributes = if json.trim().is_empty() {
+            Attributes::None
+        } else {
+            validate_json_object(json)?;
+            Attributes::Json(json.into())
+        };
+        if message.len() > u32::MAX as usize {
+            return Err(RecordError::TooLarge);
+        }
+        Ok(Record {
+            timestamp_ns: now_unix_nanos(),
+            level,
+            kind,
+            text: message.into(),
+            message_len: message.len() as u32,
+            attributes,
+            context,
+        })
+    }
+
+    pub fn message(&self) -> &str {
+        &self.text[..self.message_len as usize]
+    }
+
+    pub fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+
+    /// The string pairs, in the order the caller gave them (empty for JSON attributes).
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        let spans: &[PairSpan] = match &self.attributes {
+            Attributes::Pairs(spans) => spans,
+            _ => &[],
+        };
+        let mut start = self.message_len as usize;
+        spans.iter().map(move |span| {
+            let key = &self.text[start..span.key_end as usize];
+            let value = &self.text[span.key_end as usize..span.value_end as usize];
+            start = span.value_end as usize;
+            (key, value)
+        })
+    }
+
+    /// What the record costs the queue's byte bound: its heap bytes plus its own size.
+    pub fn weight(&self) -> usize {
+        let attributes = match &self.attributes {
+            Attributes::None => 0,
+            Attributes::Pairs(spans) => std::mem::size_of_val::<[PairSpan]>(spans),
+            Attributes::Json(json) => json.len(),
+        };
+        std::mem::size_of::<Record>() + self.text.len() + attributes
+    }
+}
+
+/// Checks that `json` is exactly one JSON object without building it: the parse allocates
+/// nothing, which keeps bad input an error on the caller's thread at little cost.
+fn validate_json_object(json: &str) -> Result<(), RecordError> {
+    if !json.trim_start().starts_with('{') {
+        return Err(RecordError::InvalidJson);
+    }
+    serde_json::from_str::<serde::de::IgnoredAny>(json)
+        .map(drop)
+        .map_err(|_| RecordError::InvalidJson)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> Arc<Context> {
+        Arc::new(Context::default())
+    }
+
+    #[test]
+    fn pairs_are_packed_after_the_message() {
+        let pairs = [("user", "42"), ("", "empty key"), ("path", "/a/b")];
+        let record =
+            Record::with_pairs(Level::Info, EntryKind::Log, "héllo", &pairs, context()).unwrap();
+        assert_eq!(record.message(), "héllo");
+        let back: Vec<(&str, &str)> = record.pairs().collect();
+        assert_eq!(back, pairs);
+    }
+
+    #[test]
+    fn json_attributes_must_be_one_object() {
+        let ok = Record::with_json(Level::Info, EntryKind::Log, "m", r#"{"a":[1,{"b":null}]}"#, context());
+        assert!(matches!(ok.unwrap().attributes(), Attributes::Json(_)));
+        for bad in ["[1,2]", "{\"a\":", "{} {}", "\"s\"", "{\"a\":1,}"] {
+            let err = Record::with_json(Level::Info, EntryKind::Log, "m", bad, context());
+            assert_eq!(err.unwrap_err(), RecordError::InvalidJson, "{bad}");
+        }
+        let empty = Record::with_json(Level::Info, EntryKind::Log, "m", "  ", context()).unwrap();
+        assert!(matches!(empty.attributes(), Attributes::None));
+    }
+
+    #[test]
+    fn weight_grows_with_content() {
+        let small = Record::with_pairs::<&str, &str>(Level::Info, EntryKind::Log, "a", &[], context()).unwrap();
+        let big = Record::with_pairs(Level::Info, EntryKind::Log, &"x".repeat(1000), &[("k", "v")], context()).unwrap();
+        assert!(big.weight() >= small.weight() + 1000);
+    }
+}

@@ -1,0 +1,3 @@
+//! The LuminaLog JSON batch protocol (`shared/spec/luminalog.md`).
+
+pub mod decode;
