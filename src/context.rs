@@ -45,7 +45,10 @@ mod tests {
             grandchild.attributes(),
             &map(json!({"service": "api", "region": "us", "request": 7, "step": "auth"}))
         );
-        assert_eq!(root.attributes(), &map(json!({"service": "api", "region": "eu"})));
+        assert_eq!(
+            root.attributes(),
+            &map(json!({"service": "api", "region": "eu"}))
+        );
         assert_eq!(child.attributes().len(), 3);
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::context::Context;
 use crate::level::Level;
@@ -169,6 +170,26 @@ impl Record {
         })
     }
 
+    /// The logger's context attributes with this record's own on top: explicit ones win.
+    pub fn merged_attributes(&self) -> Map<String, Value> {
+        let mut merged = self.context.attributes().clone();
+        match &self.attributes {
+            Attributes::None => {}
+            Attributes::Pairs(_) => {
+                for (key, value) in self.pairs() {
+                    merged.insert(key.to_owned(), Value::String(value.to_owned()));
+                }
+            }
+            // Validated as one object when the record was built.
+            Attributes::Json(json) => {
+                if let Ok(Value::Object(map)) = serde_json::from_str(json) {
+                    merged.extend(map);
+                }
+            }
+        }
+        merged
+    }
+
     /// What the record costs the queue's byte bound: its heap bytes plus its own size.
     pub fn weight(&self) -> usize {
         let attributes = match &self.attributes {
@@ -211,7 +232,13 @@ mod tests {
 
     #[test]
     fn json_attributes_must_be_one_object() {
-        let ok = Record::with_json(Level::Info, EntryKind::Log, "m", r#"{"a":[1,{"b":null}]}"#, context());
+        let ok = Record::with_json(
+            Level::Info,
+            EntryKind::Log,
+            "m",
+            r#"{"a":[1,{"b":null}]}"#,
+            context(),
+        );
         assert!(matches!(ok.unwrap().attributes(), Attributes::Json(_)));
         for bad in ["[1,2]", "{\"a\":", "{} {}", "\"s\"", "{\"a\":1,}"] {
             let err = Record::with_json(Level::Info, EntryKind::Log, "m", bad, context());
@@ -222,9 +249,52 @@ mod tests {
     }
 
     #[test]
+    fn explicit_attributes_override_the_context() {
+        let context = Arc::new(Context::new(
+            serde_json::json!({"a": 1, "b": "ctx"})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        ));
+        let pairs = Record::with_pairs(
+            Level::Info,
+            EntryKind::Log,
+            "m",
+            &[("b", "own")],
+            context.clone(),
+        )
+        .unwrap();
+        assert_eq!(
+            pairs.merged_attributes(),
+            serde_json::json!({"a": 1, "b": "own"})
+                .as_object()
+                .cloned()
+                .unwrap()
+        );
+        let json = Record::with_json(Level::Info, EntryKind::Log, "m", r#"{"a":[true]}"#, context)
+            .unwrap();
+        assert_eq!(
+            json.merged_attributes(),
+            serde_json::json!({"a": [true], "b": "ctx"})
+                .as_object()
+                .cloned()
+                .unwrap()
+        );
+    }
+
+    #[test]
     fn weight_grows_with_content() {
-        let small = Record::with_pairs::<&str, &str>(Level::Info, EntryKind::Log, "a", &[], context()).unwrap();
-        let big = Record::with_pairs(Level::Info, EntryKind::Log, &"x".repeat(1000), &[("k", "v")], context()).unwrap();
+        let small =
+            Record::with_pairs::<&str, &str>(Level::Info, EntryKind::Log, "a", &[], context())
+                .unwrap();
+        let big = Record::with_pairs(
+            Level::Info,
+            EntryKind::Log,
+            &"x".repeat(1000),
+            &[("k", "v")],
+            context(),
+        )
+        .unwrap();
         assert!(big.weight() >= small.weight() + 1000);
     }
 }

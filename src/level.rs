@@ -140,7 +140,11 @@ mod tests {
             ("6", 6),
         ];
         for (name, number) in cases {
-            assert_eq!(Level::from_name(name).map(Level::number), Some(number), "{name}");
+            assert_eq!(
+                Level::from_name(name).map(Level::number),
+                Some(number),
+                "{name}"
+            );
         }
         for bad in ["", "verbose", "0", "9", "trace"] {
             assert_eq!(Level::from_name(bad), None, "{bad}");
@@ -163,7 +167,10 @@ mod tests {
             ("debug", 8),
         ];
         for (name, number) in received {
-            assert_eq!(Level::from_luminalog_name(name).map(Level::number), Some(number));
+            assert_eq!(
+                Level::from_luminalog_name(name).map(Level::number),
+                Some(number)
+            );
         }
         assert_eq!(Level::from_luminalog_name("notice"), None);
         assert_eq!(Level::from_luminalog_name("VERBOSE"), None);

@@ -1,3 +1,6 @@
 //! The LuminaLog JSON batch protocol (`shared/spec/luminalog.md`).
 
 pub mod decode;
+pub mod encode;
+
+pub use encode::LuminaLogEncoder;

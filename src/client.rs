@@ -1,0 +1,252 @@
+//! The front door: the level gate, sampling, and the hand-off to the pipeline.
+
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::config::{Config, ConfigError, Protocol};
+use crate::context::Context;
+use crate::diagnostics::Diagnostics;
+use crate::entry::{EntryKind, Record, RecordError};
+use crate::level::Level;
+use crate::pipeline::stats::{DropReason, Stats};
+use crate::pipeline::{Encoder, FlushReport, Pipeline, Pushed, Settings};
+use crate::wire::luminalog::{encode, LuminaLogEncoder};
+
+/// What became of one log call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogStatus {
+    Accepted,
+    /// Below the minimum level, or left out by sampling.
+    Filtered,
+    /// The queue was full; counted as `queue_overflow`.
+    Dropped,
+    ShutDown,
+}
+
+/// How long dropping the last handle waits for queued entries to go out.
+const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The batch sizes the LuminaLog reference documents; others are clamped with a warning.
+const LUMINALOG_BATCH_RANGE: (usize, usize) = (50, 500);
+
+struct Inner {
+    min_level: AtomicU8,
+    /// Sampling threshold against a uniform `u32`; `u32::MAX` keeps everything.
+    keep_below: u32,
+    pipeline: Pipeline,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.pipeline.shutdown(DROP_SHUTDOWN_TIMEOUT);
+    }
+}
+
+/// A running client. Cheap to clone; every clone is the same client.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// Logs with a context. Cheap to clone, safe to share across threads.
+#[derive(Clone)]
+pub struct Logger {
+    inner: Arc<Inner>,
+    context: Arc<Context>,
+}
+
+impl Client {
+    /// Validates `config` and starts the workers. Nothing touches the network here.
+    pub fn new(config: Config) -> Result<Client, ConfigError> {
+        if config.api_key.trim().is_empty() {
+            return Err(ConfigError::new("api_key", "is required"));
+        }
+        let diagnostics = Diagnostics::new(config.debug);
+        let protocol = config.effective_protocol();
+        if protocol != Protocol::LuminaLog {
+            return Err(ConfigError::new(
+                "protocol",
+                format!(
+                    "{} is not available in this build; use luminalog",
+                    protocol.name()
+                ),
+            ));
+        }
+        let batch_size = clamp_batch_size(config.batch_size, diagnostics);
+        let settings = Settings {
+            batch_size,
+            flush_interval: config.flush_interval,
+            queue_size: config.queue_size,
+            queue_max_bytes: config.queue_max_bytes,
+            overflow: config.overflow,
+            block_timeout: config.block_timeout,
+            worker_count: config.worker_count,
+            max_retries: config.max_retries,
+            retry_backoff: config.retry_backoff,
+            http_timeout: config.http_timeout,
+            diagnostics,
+        };
+        let make_encoder = || -> Box<dyn Encoder> {
+            Box::new(LuminaLogEncoder::new(encode::Options {
+                endpoint: config.endpoint.clone(),
+                api_key: config.api_key.clone(),
+                environment: config.environment.clone(),
+                project_id: config.project_id.clone(),
+                privacy_mode: config.privacy_mode,
+                gzip: config.compression,
+                diagnostics,
+            }))
+        };
+        let pipeline = Pipeline::start(settings, make_encoder)
+            .map_err(|e| ConfigError::new("worker_count", format!("cannot start a worker: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                min_level: AtomicU8::new(config.min_level.number()),
+                keep_below: sampling_threshold(config.sample_rate),
+                pipeline,
+            }),
+        })
+    }
+
+    /// The root logger: no attributes of its own.
+    pub fn logger(&self) -> Logger {
+        Logger {
+            inner: Arc::clone(&self.inner),
+            context: Arc::new(Context::default()),
+        }
+    }
+
+    pub fn set_min_level(&self, level: Level) {
+        self.inner.min_level.store(level.number(), Relaxed);
+    }
+
+    pub fn min_level(&self) -> Level {
+        Level::from_number(self.inner.min_level.load(Relaxed)).unwrap_or(Level::Debug)
+    }
+
+    /// Sends everything logged before the call, waiting at most `timeout`.
+    pub fn flush(&self, timeout: Duration) -> FlushReport {
+        self.inner.pipeline.flush(timeout)
+    }
+
+    /// Stops accepting entries and delivers what is owed within `timeout`; later calls do nothing.
+    pub fn shutdown(&self, timeout: Duration) -> FlushReport {
+        self.inner.pipeline.shutdown(timeout)
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.inner.pipeline.stats()
+    }
+
+    /// Bytes held by queued entries, for memory-bound checks.
+    pub fn queued_bytes(&self) -> usize {
+        self.inner.pipeline.queued_bytes()
+    }
+}
+
+impl Logger {
+    /// A logger whose context is this one's with `attributes` on top; this one is unchanged.
+    pub fn child(&self, attributes: Map<String, Value>) -> Logger {
+        Logger {
+            inner: Arc::clone(&self.inner),
+            context: Arc::new(self.context.child(attributes)),
+        }
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Whether an entry at `level` would pass the level gate; one atomic load.
+    #[inline]
+    pub fn enabled(&self, level: Level) -> bool {
+        level.number() <= self.inner.min_level.load(Relaxed)
+    }
+
+    /// Logs with string attributes.
+    #[inline]
+    pub fn log<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        level: Level,
+        message: &str,
+        attributes: &[(K, V)],
+    ) -> LogStatus {
+        if !self.enabled(level) {
+            return LogStatus::Filtered;
+        }
+        self.submit(|context| {
+            Record::with_pairs(level, EntryKind::Log, message, attributes, context)
+        })
+        .unwrap_or(LogStatus::Dropped)
+    }
+
+    /// Logs with attributes given as one JSON object; an empty string means none.
+    pub fn log_json(
+        &self,
+        level: Level,
+        message: &str,
+        attributes: &str,
+    ) -> Result<LogStatus, RecordError> {
+        if !self.enabled(level) {
+            return Ok(LogStatus::Filtered);
+        }
+        self.submit(|context| {
+            Record::with_json(level, EntryKind::Log, message, attributes, context)
+        })
+    }
+
+    fn submit(
+        &self,
+        build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
+    ) -> Result<LogStatus, RecordError> {
+        let inner = &*self.inner;
+        if inner.keep_below != u32::MAX && fastrand::u32(..) >= inner.keep_below {
+            inner.pipeline.refuse(DropReason::Sampled);
+            return Ok(LogStatus::Filtered);
+        }
+        let record = build(Arc::clone(&self.context))?;
+        Ok(match inner.pipeline.push(record) {
+            Pushed::Accepted => LogStatus::Accepted,
+            Pushed::Dropped => LogStatus::Dropped,
+            Pushed::ShutDown => LogStatus::ShutDown,
+        })
+    }
+
+    pub fn debug(&self, message: &str) -> LogStatus {
+        self.log::<&str, &str>(Level::Debug, message, &[])
+    }
+
+    pub fn info(&self, message: &str) -> LogStatus {
+        self.log::<&str, &str>(Level::Info, message, &[])
+    }
+
+    pub fn warn(&self, message: &str) -> LogStatus {
+        self.log::<&str, &str>(Level::Warning, message, &[])
+    }
+
+    pub fn error(&self, message: &str) -> LogStatus {
+        self.log::<&str, &str>(Level::Error, message, &[])
+    }
+}
+
+fn clamp_batch_size(requested: usize, diagnostics: Diagnostics) -> usize {
+    let (min, max) = LUMINALOG_BATCH_RANGE;
+    let clamped = requested.clamp(min, max);
+    if clamped != requested {
+        diagnostics.warn(format_args!(
+            "batch_size {requested} is outside {min}..={max} for the LuminaLog protocol; using {clamped}"
+        ));
+    }
+    clamped
+}
+
+fn sampling_threshold(rate: f64) -> u32 {
+    if rate >= 1.0 {
+        u32::MAX
+    } else {
+        (rate.max(0.0) * f64::from(u32::MAX)) as u32
+    }
+}

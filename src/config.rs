@@ -1,0 +1,472 @@
+//! Options: defaults, validation, clamping and the string-keyed setter.
+//!
+//! Every option has one string form, parsed in one place: the C setter, the bindings' keyword
+//! options and the `FERROLOG_*` environment variables all go through [`Config::set`], so a value
+//! means the same thing however it arrives and a bad one gets the same error naming the option.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::level::Level;
+
+/// The wire protocol a client speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    LuminaLog,
+    LogFlux,
+    Otlp,
+}
+
+impl Protocol {
+    fn parse(value: &str) -> Option<Protocol> {
+        match value.to_ascii_lowercase().as_str() {
+            "luminalog" => Some(Protocol::LuminaLog),
+            "logflux" => Some(Protocol::LogFlux),
+            "otlp" => Some(Protocol::Otlp),
+            _ => None,
+        }
+    }
+
+    /// The protocol an API key's shape implies: `<region>-lf_…` is LogFlux.
+    pub fn for_api_key(api_key: &str) -> Protocol {
+        match api_key.split_once('-') {
+            Some((_, rest)) if rest.starts_with("lf_") => Protocol::LogFlux,
+            _ => Protocol::LuminaLog,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::LuminaLog => "luminalog",
+            Protocol::LogFlux => "logflux",
+            Protocol::Otlp => "otlp",
+        }
+    }
+}
+
+/// What a full queue does with the next entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overflow {
+    /// Refuse the new entry (the default: the caller never waits).
+    DropNewest,
+    /// Evict the oldest queued entry to make room.
+    DropOldest,
+    /// Wait for room up to `block_timeout`, then refuse.
+    Block,
+}
+
+/// A configuration error: which option, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub key: String,
+    pub reason: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(key: &str, reason: impl Into<String>) -> ConfigError {
+        ConfigError {
+            key: key.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "option `{}`: {}", self.key, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Client options. Create with [`Config::new`], adjust with [`Config::set`] or the fields, and
+/// hand to [`crate::Client::new`], which validates the whole.
+#[derive(Clone, PartialEq)]
+pub struct Config {
+    pub api_key: String,
+    pub environment: Option<String>,
+    pub release: Option<String>,
+    pub source: Option<String>,
+    pub project_id: Option<String>,
+    pub endpoint: Option<String>,
+    /// `None`: chosen from the API key's shape.
+    pub protocol: Option<Protocol>,
+    pub batch_size: usize,
+    pub flush_interval: Duration,
+    pub queue_size: usize,
+    pub queue_max_bytes: usize,
+    pub overflow: Overflow,
+    pub block_timeout: Duration,
+    pub worker_count: usize,
+    /// Retries after the first attempt; `None`: the protocol's default.
+    pub max_retries: Option<u32>,
+    /// The first retry delay; later ones double, with jitter, up to 30 s.
+    pub retry_backoff: Duration,
+    /// The limit on one HTTP request, connect to last byte; `None`: the protocol's default.
+    pub http_timeout: Option<Duration>,
+    pub min_level: Level,
+    pub privacy_mode: bool,
+    pub sample_rate: f64,
+    pub max_breadcrumbs: usize,
+    pub compression: bool,
+    pub debug: bool,
+}
+
+impl fmt::Debug for Config {
+    // Written by hand so that the API key never reaches a log line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("api_key", &"<redacted>")
+            .field("environment", &self.environment)
+            .field("endpoint", &self.endpoint)
+            .field("protocol", &self.protocol)
+            .field("batch_size", &self.batch_size)
+            .field("flush_interval", &self.flush_interval)
+            .field("queue_size", &self.queue_size)
+            .field("overflow", &self.overflow)
+            .field("min_level", &self.min_level)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            api_key: String::new(),
+            environment: None,
+            release: None,
+            source: None,
+            project_id: None,
+            endpoint: None,
+            protocol: None,
+            batch_size: 100,
+            flush_interval: Duration::from_secs(5),
+            // Large enough that a burst of tens of thousands of entries from one thread is held
+            // while the worker catches up; the byte bound is what caps memory.
+            queue_size: 65_536,
+            queue_max_bytes: 32 << 20,
+            overflow: Overflow::DropNewest,
+            block_timeout: Duration::from_millis(100),
+            worker_count: 1,
+            max_retries: None,
+            retry_backoff: Duration::from_secs(1),
+            http_timeout: None,
+            min_level: Level::Debug,
+            privacy_mode: false,
+            sample_rate: 1.0,
+            max_breadcrumbs: 100,
+            compression: false,
+            debug: false,
+        }
+    }
+}
+
+/// Every key [`Config::set`] accepts, in the order the documentation lists them.
+pub const KEYS: &[&str] = &[
+    "api_key",
+    "environment",
+    "release",
+    "source",
+    "project_id",
+    "endpoint",
+    "protocol",
+    "batch_size",
+    "flush_interval",
+    "queue_size",
+    "queue_max_bytes",
+    "overflow",
+    "block_timeout",
+    "worker_count",
+    "max_retries",
+    "retry_backoff",
+    "http_timeout",
+    "min_level",
+    "privacy_mode",
+    "sample_rate",
+    "max_breadcrumbs",
+    "compression",
+    "debug",
+];
+
+/// Upper bounds that keep a typo from reserving gigabytes or spawning hundreds of threads.
+const MAX_QUEUE_SIZE: usize = 1 << 24;
+const MAX_WORKERS: usize = 16;
+const MAX_BATCH_SIZE: usize = 10_000;
+
+impl Config {
+    pub fn new(api_key: impl Into<String>) -> Config {
+        Config {
+            api_key: api_key.into(),
+            ..Config::default()
+        }
+    }
+
+    /// Sets one option from its string form. Durations are seconds (`5`, `0.25`) or carry a
+    /// unit (`250ms`, `2s`); booleans are `true/false/1/0/yes/no/on/off`.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let value = value.trim();
+        match key {
+            "api_key" => self.api_key = non_empty(key, value)?,
+            "environment" => self.environment = optional(value),
+            "release" => self.release = optional(value),
+            "source" => self.source = optional(value),
+            "project_id" => self.project_id = optional(value),
+            "endpoint" => self.endpoint = Some(url(key, value)?),
+            "protocol" => {
+                self.protocol = match value {
+                    "" | "auto" => None,
+                    _ => Some(Protocol::parse(value).ok_or_else(|| {
+                        ConfigError::new(key, "expected luminalog, logflux, otlp or auto")
+                    })?),
+                }
+            }
+            "batch_size" => self.batch_size = integer(key, value, 1, MAX_BATCH_SIZE)?,
+            "flush_interval" => self.flush_interval = duration(key, value, true)?,
+            "queue_size" => self.queue_size = integer(key, value, 1, MAX_QUEUE_SIZE)?,
+            "queue_max_bytes" => self.queue_max_bytes = integer(key, value, 1024, usize::MAX)?,
+            "overflow" => {
+                self.overflow = match value.to_ascii_lowercase().as_str() {
+                    "drop_newest" => Overflow::DropNewest,
+                    "drop_oldest" => Overflow::DropOldest,
+                    "block" => Overflow::Block,
+                    _ => {
+                        return Err(ConfigError::new(
+                            key,
+                            "expected drop_newest, drop_oldest or block",
+                        ))
+                    }
+                }
+            }
+            "block_timeout" => self.block_timeout = duration(key, value, false)?,
+            "worker_count" => self.worker_count = integer(key, value, 1, MAX_WORKERS)?,
+            "max_retries" => self.max_retries = Some(integer(key, value, 0, 100)? as u32),
+            "retry_backoff" => self.retry_backoff = duration(key, value, false)?,
+            "http_timeout" => self.http_timeout = Some(duration(key, value, true)?),
+            "min_level" => {
+                self.min_level = Level::from_name(value).ok_or_else(|| {
+                    ConfigError::new(key, "expected a level name (debug … emergency) or 1..8")
+                })?
+            }
+            "privacy_mode" => self.privacy_mode = boolean(key, value)?,
+            "sample_rate" => {
+                let rate: f64 = value
+                    .parse()
+                    .map_err(|_| ConfigError::new(key, "expected a number from 0.0 to 1.0"))?;
+                if !(0.0..=1.0).contains(&rate) {
+                    return Err(ConfigError::new(key, "expected a number from 0.0 to 1.0"));
+                }
+                self.sample_rate = rate;
+            }
+            "max_breadcrumbs" => self.max_breadcrumbs = integer(key, value, 0, 10_000)?,
+            "compression" | "enable_compression" => {
+                self.compression = match value.to_ascii_lowercase().as_str() {
+                    "gzip" => true,
+                    "none" | "off" => false,
+                    _ => boolean(key, value)
+                        .map_err(|_| ConfigError::new(key, "expected gzip, none, true or false"))?,
+                }
+            }
+            "debug" => self.debug = boolean(key, value)?,
+            _ => return Err(ConfigError::new(key, "unknown option")),
+        }
+        Ok(())
+    }
+
+    /// Applies every `FERROLOG_<KEY>` variable that is set (`FERROLOG_API_KEY`,
+    /// `FERROLOG_BATCH_SIZE`, …). Errors name the variable.
+    pub fn apply_env(&mut self) -> Result<(), ConfigError> {
+        self.apply_env_from(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn apply_env_from(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        for key in KEYS {
+            let variable = format!("FERROLOG_{}", key.to_ascii_uppercase());
+            if let Some(value) = lookup(&variable) {
+                self.set(key, &value)
+                    .map_err(|e| ConfigError::new(&variable, e.reason))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The protocol in force: the explicit one, else the API key's shape.
+    pub fn effective_protocol(&self) -> Protocol {
+        self.protocol
+            .unwrap_or_else(|| Protocol::for_api_key(&self.api_key))
+    }
+}
+
+fn non_empty(key: &str, value: &str) -> Result<String, ConfigError> {
+    if value.is_empty() {
+        return Err(ConfigError::new(key, "must not be empty"));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+fn url(key: &str, value: &str) -> Result<String, ConfigError> {
+    let lower = value.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) || value.len() <= 8 {
+        return Err(ConfigError::new(key, "expected an http:// or https:// URL"));
+    }
+    Ok(value.to_owned())
+}
+
+fn integer(key: &str, value: &str, min: usize, max: usize) -> Result<usize, ConfigError> {
+    let n: usize = value
+        .parse()
+        .map_err(|_| ConfigError::new(key, "expected a whole number"))?;
+    if n < min || n > max {
+        return Err(ConfigError::new(
+            key,
+            format!("expected a whole number from {min} to {max}"),
+        ));
+    }
+    Ok(n)
+}
+
+fn boolean(key: &str, value: &str) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::new(key, "expected true or false")),
+    }
+}
+
+/// Parses seconds (`5`, `0.5`) or a number with `ms` or `s`. Durations above a day are refused:
+/// they are typos, and the pipeline's arithmetic stays far from overflow.
+fn duration(key: &str, value: &str, positive: bool) -> Result<Duration, ConfigError> {
+    let (number, scale) = if let Some(ms) = value.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(s) = value.strip_suffix('s') {
+        (s, 1.0)
+    } else {
+        (value, 1.0)
+    };
+    let reason = "expected a duration in seconds (e.g. 5, 0.25, 250ms) up to one day";
+    let seconds = number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * scale)
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
+        .ok_or_else(|| ConfigError::new(key, reason))?;
+    if positive && seconds == 0.0 {
+        return Err(ConfigError::new(key, "must be greater than zero"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_key_is_accepted() {
+        let samples = [
+            ("api_key", "k"),
+            ("environment", "prod"),
+            ("release", "1.2.3"),
+            ("source", "api"),
+            ("project_id", "p"),
+            ("endpoint", "http://127.0.0.1:1/v1/logs"),
+            ("protocol", "luminalog"),
+            ("batch_size", "50"),
+            ("flush_interval", "250ms"),
+            ("queue_size", "10"),
+            ("queue_max_bytes", "4096"),
+            ("overflow", "block"),
+            ("block_timeout", "0"),
+            ("worker_count", "2"),
+            ("max_retries", "0"),
+            ("retry_backoff", "0.01"),
+            ("http_timeout", "2s"),
+            ("min_level", "warn"),
+            ("privacy_mode", "yes"),
+            ("sample_rate", "0.5"),
+            ("max_breadcrumbs", "10"),
+            ("compression", "gzip"),
+            ("debug", "off"),
+        ];
+        assert_eq!(samples.len(), KEYS.len());
+        let mut config = Config::new("x");
+        for (key, value) in samples {
+            config.set(key, value).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(config.flush_interval, Duration::from_millis(250));
+        assert_eq!(config.http_timeout, Some(Duration::from_secs(2)));
+        assert_eq!(config.min_level, Level::Warning);
+        assert_eq!(config.overflow, Overflow::Block);
+        assert!(config.compression && config.privacy_mode && !config.debug);
+    }
+
+    #[test]
+    fn errors_name_the_option_and_the_reason() {
+        let mut config = Config::new("x");
+        let cases = [
+            ("batch_size", "0"),
+            ("batch_size", "ten"),
+            ("flush_interval", "0"),
+            ("flush_interval", "-1"),
+            ("flush_interval", "NaN"),
+            ("http_timeout", "100000"),
+            ("sample_rate", "1.5"),
+            ("min_level", "verbose"),
+            ("overflow", "spill"),
+            ("endpoint", "ftp://x"),
+            ("api_key", "  "),
+            ("worker_count", "1000"),
+            ("no_such_option", "1"),
+        ];
+        for (key, value) in cases {
+            let err = config.set(key, value).unwrap_err();
+            assert_eq!(err.key, key);
+            assert!(!err.reason.is_empty());
+            assert!(err.to_string().contains(key));
+        }
+        assert_eq!(config, Config::new("x"), "a failed set changes nothing");
+    }
+
+    #[test]
+    fn protocol_follows_the_key_shape_unless_set() {
+        assert_eq!(
+            Config::new("eu-lf_abc").effective_protocol(),
+            Protocol::LogFlux
+        );
+        assert_eq!(
+            Config::new("ll_abc").effective_protocol(),
+            Protocol::LuminaLog
+        );
+        let mut config = Config::new("eu-lf_abc");
+        config.set("protocol", "luminalog").unwrap();
+        assert_eq!(config.effective_protocol(), Protocol::LuminaLog);
+    }
+
+    #[test]
+    fn environment_variables_are_named_in_errors() {
+        let mut config = Config::new("x");
+        let env = |name: &str| match name {
+            "FERROLOG_BATCH_SIZE" => Some("70".to_owned()),
+            "FERROLOG_ENVIRONMENT" => Some("staging".to_owned()),
+            _ => None,
+        };
+        config.apply_env_from(env).unwrap();
+        assert_eq!(config.batch_size, 70);
+        assert_eq!(config.environment.as_deref(), Some("staging"));
+        let bad = |name: &str| (name == "FERROLOG_QUEUE_SIZE").then(|| "lots".to_owned());
+        let err = config.apply_env_from(bad).unwrap_err();
+        assert_eq!(err.key, "FERROLOG_QUEUE_SIZE");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_api_key() {
+        let config = Config::new("secret-key-123");
+        assert!(!format!("{config:?}").contains("secret-key-123"));
+    }
+}

@@ -1,0 +1,294 @@
+//! The pipeline of DESIGN.md §2: a bounded queue in front of background workers.
+//!
+//! The caller's side ([`Pipeline::push`]) is a few atomic operations: no serialization, no I/O,
+//! and no wake-up of a worker except when a batch fills, on flush and shutdown, and for
+//! emergency entries. Everything else happens on the workers.
+
+mod control;
+pub mod encoder;
+mod queue;
+mod retry;
+mod send;
+pub mod stats;
+mod worker;
+
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::config::Overflow;
+use crate::diagnostics::Diagnostics;
+use crate::entry::Record;
+use crate::level::Level;
+use control::Control;
+use queue::Queue;
+use stats::{Counters, DropReason, Stats};
+
+pub(crate) use encoder::Encoder;
+
+/// How long workers may take, past a shutdown deadline, to notice it and leave.
+const EXIT_GRACE: Duration = Duration::from_millis(200);
+
+/// What happened to one entry handed to the pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pushed {
+    Accepted,
+    /// Refused by the overflow policy; counted as `queue_overflow`.
+    Dropped,
+    ShutDown,
+}
+
+/// What a flush or shutdown achieved by the time it returned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlushReport {
+    /// Everything accepted before the call was settled in time.
+    pub completed: bool,
+    /// Entries delivered while the call waited.
+    pub sent: u64,
+    /// Entries dropped while the call waited.
+    pub dropped: u64,
+    /// Entries still owed when the call returned: queued, in flight, or kept for a retry.
+    pub left: u64,
+}
+
+/// Pipeline settings, already validated and clamped by the client.
+pub(crate) struct Settings {
+    pub batch_size: usize,
+    pub flush_interval: Duration,
+    pub queue_size: usize,
+    pub queue_max_bytes: usize,
+    pub overflow: Overflow,
+    pub block_timeout: Duration,
+    pub worker_count: usize,
+    pub max_retries: Option<u32>,
+    pub retry_backoff: Duration,
+    pub http_timeout: Option<Duration>,
+    pub diagnostics: Diagnostics,
+}
+
+/// What the callers and the workers share.
+pub(crate) struct Shared {
+    queue: Queue,
+    control: Control,
+    counters: Counters,
+    batch_size: usize,
+    flush_interval: Duration,
+}
+
+impl Shared {
+    fn owed(&self) -> u64 {
+        // Settling can briefly run ahead of the accepted count, which is bumped after the push.
+        let settled = self.counters.settled.load(SeqCst);
+        self.counters.accepted.load(SeqCst).saturating_sub(settled)
+    }
+
+    fn drop_queued(&self, reason: DropReason) {
+        let mut dropped = 0;
+        while self.queue.pop().is_some() {
+            dropped += 1;
+        }
+        if dropped > 0 {
+            self.counters.dropped(reason, dropped);
+        }
+    }
+}
+
+pub(crate) struct Pipeline {
+    shared: Arc<Shared>,
+    overflow: Overflow,
+    block_timeout: Duration,
+    workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Pipeline {
+    /// Starts `settings.worker_count` workers, each with its own encoder.
+    pub fn start(
+        settings: Settings,
+        mut make_encoder: impl FnMut() -> Box<dyn Encoder>,
+    ) -> std::io::Result<Pipeline> {
+        let shared = Arc::new(Shared {
+            queue: Queue::new(settings.queue_size, settings.queue_max_bytes),
+            control: Control::default(),
+            counters: Counters::default(),
+            batch_size: settings.batch_size,
+            flush_interval: settings.flush_interval,
+        });
+        let pipeline = Pipeline {
+            shared: Arc::clone(&shared),
+            overflow: settings.overflow,
+            block_timeout: settings.block_timeout,
+            workers: Mutex::new(Vec::new()),
+        };
+        for index in 0..settings.worker_count {
+            let sender = send::Sender::new(
+                make_encoder(),
+                settings.max_retries,
+                settings.retry_backoff,
+                settings.http_timeout,
+                settings.diagnostics,
+            );
+            let worker_shared = Arc::clone(&shared);
+            shared.control.lock().workers_alive += 1;
+            let spawned = std::thread::Builder::new()
+                .name(format!("ferrolog-worker-{index}"))
+                .spawn(move || worker::run(worker_shared, sender));
+            match spawned {
+                Ok(handle) => pipeline.lock_workers().push(handle),
+                Err(error) => {
+                    shared.control.lock().workers_alive -= 1;
+                    pipeline.shutdown(Duration::ZERO);
+                    return Err(error);
+                }
+            }
+        }
+        Ok(pipeline)
+    }
+
+    fn lock_workers(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.workers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The hot path: hand one record to the workers.
+    pub fn push(&self, record: Record) -> Pushed {
+        let shared = &*self.shared;
+        if shared.control.closed.load(Relaxed) {
+            return Pushed::ShutDown;
+        }
+        let urgent = record.level == Level::Emergency;
+        let pushed = match self.overflow {
+            Overflow::DropNewest => shared.queue.try_push(record).is_ok(),
+            Overflow::DropOldest => match shared.queue.push_evicting(record) {
+                Ok(evicted) => {
+                    if evicted > 0 {
+                        shared
+                            .counters
+                            .dropped(DropReason::QueueOverflow, evicted as u64);
+                    }
+                    true
+                }
+                Err(_) => false,
+            },
+            Overflow::Block => self.push_blocking(record),
+        };
+        if !pushed {
+            shared.counters.refused(DropReason::QueueOverflow, 1);
+            return Pushed::Dropped;
+        }
+        shared.counters.accepted.fetch_add(1, SeqCst);
+        if urgent {
+            shared.control.urgent.store(true, SeqCst);
+            shared.control.ring();
+        } else if shared.queue.len() >= shared.batch_size {
+            shared.control.ring_for_batch();
+        }
+        Pushed::Accepted
+    }
+
+    /// Waits for room up to the block timeout, waking the workers to make it.
+    fn push_blocking(&self, record: Record) -> bool {
+        let shared = &*self.shared;
+        let mut record = match shared.queue.try_push(record) {
+            Ok(()) => return true,
+            Err(record) => record,
+        };
+        let deadline = Instant::now() + self.block_timeout;
+        loop {
+            shared.control.ring();
+            let state = shared.control.lock();
+            // Re-tried under the lock the workers take to announce room, so no notice is missed.
+            record = match shared.queue.try_push(record) {
+                Ok(()) => return true,
+                Err(record) => record,
+            };
+            if Instant::now() >= deadline || shared.control.closed.load(Relaxed) {
+                return false;
+            }
+            drop(shared.control.sleep_caller(state, deadline));
+        }
+    }
+
+    /// Sends everything accepted before the call, waiting at most `timeout`.
+    pub fn flush(&self, timeout: Duration) -> FlushReport {
+        let shared = &*self.shared;
+        let deadline = Instant::now() + timeout;
+        let target = shared.counters.accepted.load(SeqCst);
+        {
+            let mut state = shared.control.lock();
+            state.flush_target = state.flush_target.max(target);
+            state.flush_deadline = Some(state.flush_deadline.map_or(deadline, |d| d.max(deadline)));
+        }
+        shared.control.ring();
+        self.wait_settled(target, deadline)
+    }
+
+    fn wait_settled(&self, target: u64, deadline: Instant) -> FlushReport {
+        let counters = &self.shared.counters;
+        let before = counters.snapshot(0);
+        let mut state = self.shared.control.lock();
+        while counters.settled.load(SeqCst) < target && Instant::now() < deadline {
+            state = self.shared.control.sleep_caller(state, deadline);
+        }
+        drop(state);
+        self.report(&before, counters.settled.load(SeqCst) >= target)
+    }
+
+    fn report(&self, before: &Stats, completed: bool) -> FlushReport {
+        let after = self.shared.counters.snapshot(0);
+        FlushReport {
+            completed,
+            sent: after.sent - before.sent,
+            dropped: after.dropped_total() - before.dropped_total(),
+            left: self.shared.owed(),
+        }
+    }
+
+    /// Stops accepting entries, delivers what is owed until `timeout`, drops the rest, and
+    /// stops the workers. A second call does nothing and reports what is left.
+    pub fn shutdown(&self, timeout: Duration) -> FlushReport {
+        let shared = &*self.shared;
+        let before = shared.counters.snapshot(0);
+        if shared.control.closed.swap(true, SeqCst) {
+            return self.report(&before, shared.owed() == 0);
+        }
+        let deadline = Instant::now() + timeout;
+        shared.control.lock().shutdown_deadline = Some(deadline);
+        shared.control.ring();
+        let mut state = shared.control.lock();
+        let give_up = deadline + EXIT_GRACE;
+        while state.workers_alive > 0 && Instant::now() < give_up {
+            state = shared.control.sleep_caller(state, give_up);
+        }
+        let all_exited = state.workers_alive == 0;
+        drop(state);
+        // A worker still inside a request it started before the shutdown will settle that
+        // batch when the request ends; whatever is still queued is settled here.
+        shared.drop_queued(DropReason::Shutdown);
+        let handles = std::mem::take(&mut *self.lock_workers());
+        if all_exited {
+            for handle in handles {
+                let _ = handle.join();
+            }
+        }
+        self.report(&before, shared.owed() == 0)
+    }
+
+    /// Counts an entry refused before it reached the queue.
+    pub fn refuse(&self, reason: DropReason) {
+        self.shared.counters.refused(reason, 1);
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.shared.counters.snapshot(self.shared.owed())
+    }
+
+    pub fn queued_bytes(&self) -> usize {
+        self.shared.queue.bytes()
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        self.shutdown(Duration::ZERO);
+    }
+}

@@ -1,0 +1,270 @@
+//! The LuminaLog encoder: one JSON object `{"api_key","logs":[…]}` per batch (spec §3–§7).
+
+use std::io::Write;
+use std::time::Duration;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::diagnostics::Diagnostics;
+use crate::entry::Record;
+use crate::pipeline::encoder::{Encoder, Verdict};
+use crate::pipeline::stats::DropReason;
+use crate::transport::{Request, Response};
+use crate::wire::rfc3339_micros;
+
+/// The SDK's default; the only published URL, so production users should set their own.
+pub const DEFAULT_ENDPOINT: &str = "https://api-dev.luminalog.cloud/v1/logs";
+
+/// The metadata member reserved for ferrolog's non-log entry details (spec §5).
+const RESERVED_KEY: &str = "ferrolog";
+
+pub struct LuminaLogEncoder {
+    url: String,
+    api_key: String,
+    environment: String,
+    project_id: Option<String>,
+    privacy_mode: bool,
+    gzip: bool,
+    /// Armed until the first 429 warning; re-armed by a success (spec §7).
+    quota_warning_armed: bool,
+    diagnostics: Diagnostics,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    api_key: &'a str,
+    logs: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    timestamp: String,
+    level: &'static str,
+    message: &'a str,
+    environment: &'a str,
+    privacy_mode: bool,
+    metadata: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project_id: Option<&'a str>,
+}
+
+pub(crate) struct Options {
+    pub endpoint: Option<String>,
+    pub api_key: String,
+    pub environment: Option<String>,
+    pub project_id: Option<String>,
+    pub privacy_mode: bool,
+    pub gzip: bool,
+    pub diagnostics: Diagnostics,
+}
+
+impl LuminaLogEncoder {
+    pub(crate) fn new(options: Options) -> LuminaLogEncoder {
+        LuminaLogEncoder {
+            url: options
+                .endpoint
+                .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned()),
+            api_key: options.api_key,
+            environment: options.environment.unwrap_or_else(|| "default".to_owned()),
+            project_id: options.project_id,
+            privacy_mode: options.privacy_mode,
+            gzip: options.gzip,
+            quota_warning_armed: true,
+            diagnostics: options.diagnostics,
+        }
+    }
+
+    fn entry<'a>(&'a self, record: &'a Record) -> Entry<'a> {
+        let mut metadata = record.merged_attributes();
+        metadata.remove(RESERVED_KEY);
+        Entry {
+            timestamp: rfc3339_micros(record.timestamp_ns),
+            level: record.level.luminalog_name(),
+            message: record.message(),
+            environment: &self.environment,
+            privacy_mode: self.privacy_mode,
+            metadata: (!metadata.is_empty()).then_some(metadata),
+            project_id: self.project_id.as_deref(),
+        }
+    }
+
+    /// The JSON body of one request, before any compression.
+    pub fn body(&self, records: &[Record]) -> Vec<u8> {
+        let body = Body {
+            api_key: &self.api_key,
+            logs: records.iter().map(|r| self.entry(r)).collect(),
+        };
+        // Serializing plain strings, numbers and maps into a Vec cannot fail.
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+}
+
+impl Encoder for LuminaLogEncoder {
+    fn accepts(&self, _record: &Record) -> bool {
+        true
+    }
+
+    fn encode(&mut self, records: &[Record]) -> Request {
+        let json = self.body(records);
+        let mut headers = Vec::new();
+        let body = if self.gzip {
+            headers.push(("Content-Encoding", "gzip".to_owned()));
+            let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
+            // Writing into a Vec cannot fail.
+            let _ = gz.write_all(&json);
+            gz.finish().unwrap_or_default()
+        } else {
+            json
+        };
+        Request {
+            url: self.url.clone(),
+            content_type: "application/json",
+            headers,
+            body,
+        }
+    }
+
+    fn judge(&mut self, response: &Response) -> Verdict {
+        match response.status {
+            200..=299 => {
+                self.quota_warning_armed = true;
+                Verdict::Delivered
+            }
+            429 => {
+                if std::mem::take(&mut self.quota_warning_armed) {
+                    self.diagnostics.warn(format_args!(
+                        "LuminaLog quota exceeded (HTTP 429): plan limit reached, logs are \
+                         dropped until the quota resets or the plan is upgraded"
+                    ));
+                }
+                Verdict::Drop(DropReason::QuotaExceeded)
+            }
+            500..=599 => Verdict::Retry { after: None },
+            _ => Verdict::Drop(DropReason::SendError),
+        }
+    }
+
+    /// Three attempts in all: at once, after 1 s, after 2 s (spec §7).
+    fn default_max_retries(&self) -> u32 {
+        2
+    }
+
+    fn default_http_timeout(&self) -> Duration {
+        Duration::from_secs(10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Context;
+    use crate::entry::EntryKind;
+    use crate::level::Level;
+    use std::sync::Arc;
+
+    fn encoder(project_id: Option<&str>) -> LuminaLogEncoder {
+        LuminaLogEncoder::new(Options {
+            endpoint: Some("http://127.0.0.1:9/v1/logs".into()),
+            api_key: "key-1".into(),
+            environment: None,
+            project_id: project_id.map(Into::into),
+            privacy_mode: false,
+            gzip: false,
+            diagnostics: Diagnostics::new(false),
+        })
+    }
+
+    fn record(level: Level, message: &str, pairs: &[(&str, &str)]) -> Record {
+        let mut record = Record::with_pairs(
+            level,
+            EntryKind::Log,
+            message,
+            pairs,
+            Arc::new(Context::default()),
+        )
+        .unwrap();
+        record.timestamp_ns = 1_767_225_600_000_000_000; // 2026-01-01T00:00:00Z
+        record
+    }
+
+    #[test]
+    fn an_info_log_serializes_exactly_as_the_checklist_says() {
+        let body = encoder(None).body(&[record(Level::Info, "hello", &[])]);
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"api_key":"key-1","logs":[{"timestamp":"2026-01-01T00:00:00.000000Z","level":"info","message":"hello","environment":"default","privacy_mode":false,"metadata":null}]}"#
+        );
+    }
+
+    #[test]
+    fn project_id_and_metadata_appear_only_when_set() {
+        let body = encoder(Some("p1")).body(&[record(
+            Level::Warning,
+            "m",
+            &[("user", "7"), ("ferrolog", "x")],
+        )]);
+        let value: Value = serde_json::from_slice(&body).unwrap();
+        let entry = &value["logs"][0];
+        assert_eq!(entry["project_id"], "p1");
+        assert_eq!(entry["level"], "warn");
+        assert_eq!(
+            entry["metadata"],
+            serde_json::json!({"user": "7"}),
+            "the reserved key is not the user's"
+        );
+    }
+
+    #[test]
+    fn gzip_is_labelled_and_decodes_to_the_json() {
+        let mut enc = encoder(None);
+        let plain = enc.body(&[record(Level::Info, "z", &[])]);
+        enc.gzip = true;
+        let request = enc.encode(&[record(Level::Info, "z", &[])]);
+        assert_eq!(request.headers, [("Content-Encoding", "gzip".to_owned())]);
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&request.body[..]),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, plain);
+        enc.gzip = false;
+        assert!(enc
+            .encode(&[record(Level::Info, "z", &[])])
+            .headers
+            .is_empty());
+    }
+
+    #[test]
+    fn statuses_are_judged_as_the_spec_says() {
+        let mut enc = encoder(None);
+        let answer = |status| Response {
+            status,
+            retry_after: None,
+            body: Vec::new(),
+        };
+        assert_eq!(enc.judge(&answer(200)), Verdict::Delivered);
+        assert_eq!(enc.judge(&answer(204)), Verdict::Delivered);
+        assert_eq!(enc.judge(&answer(503)), Verdict::Retry { after: None });
+        assert_eq!(
+            enc.judge(&answer(400)),
+            Verdict::Drop(DropReason::SendError)
+        );
+        assert_eq!(
+            enc.judge(&answer(302)),
+            Verdict::Drop(DropReason::SendError)
+        );
+        assert_eq!(
+            enc.judge(&answer(429)),
+            Verdict::Drop(DropReason::QuotaExceeded)
+        );
+        assert!(!enc.quota_warning_armed, "one warning, then silence");
+        enc.judge(&answer(429));
+        assert!(!enc.quota_warning_armed);
+        enc.judge(&answer(200));
+        assert!(enc.quota_warning_armed, "a success re-arms the warning");
+    }
+}
