@@ -174,9 +174,22 @@ impl Logger {
         message: &str,
         attributes: &[(K, V)],
     ) -> LogStatus {
+        let pairs = attributes.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
+        self.log_pairs(level, message, pairs)
+    }
+
+    /// Logs with string attributes from any re-iterable source, without collecting them.
+    #[inline]
+    pub fn log_pairs<'a>(
+        &self,
+        level: Level,
+        message: &str,
+        attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> LogStatus {
         if !self.enabled(level) {
             return LogStatus::Filtered;
         }
+        // String pairs cannot be malformed; only an entry beyond 4 GiB is refused, as a drop.
         self.submit(|context| {
             Record::with_pairs(level, EntryKind::Log, message, attributes, context)
         })

@@ -75,37 +75,37 @@ pub(crate) fn now_unix_nanos() -> u64 {
 }
 
 impl Record {
-    /// A record whose attributes are string pairs.
-    pub fn with_pairs<K: AsRef<str>, V: AsRef<str>>(
+    /// A record whose attributes are string pairs. The iterator is walked twice: once to size
+    /// the buffer, once to fill it, so the record costs two allocations however many pairs.
+    pub fn with_pairs<'a>(
         level: Level,
         kind: EntryKind,
         message: &str,
-        pairs: &[(K, V)],
+        pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
         context: Arc<Context>,
     ) -> Result<Record, RecordError> {
-        let total = pairs.iter().fold(message.len(), |n, (k, v)| {
-            n + k.as_ref().len() + v.as_ref().len()
+        let total = pairs.clone().fold(message.len(), |n, (k, v)| {
+            n.saturating_add(k.len() + v.len())
         });
         if total > u32::MAX as usize {
             return Err(RecordError::TooLarge);
         }
         let mut text = String::with_capacity(total);
         text.push_str(message);
-        let attributes = if pairs.is_empty() {
+        let spans: Box<[PairSpan]> = pairs
+            .map(|(key, value)| {
+                text.push_str(key);
+                let key_end = text.len() as u32;
+                text.push_str(value);
+                PairSpan {
+                    key_end,
+                    value_end: text.len() as u32,
+                }
+            })
+            .collect();
+        let attributes = if spans.is_empty() {
             Attributes::None
         } else {
-            let spans = pairs
-                .iter()
-                .map(|(k, v)| {
-                    text.push_str(k.as_ref());
-                    let key_end = text.len() as u32;
-                    text.push_str(v.as_ref());
-                    PairSpan {
-                        key_end,
-                        value_end: text.len() as u32,
-                    }
-                })
-                .collect();
             Attributes::Pairs(spans)
         };
         Ok(Record {
@@ -223,8 +223,14 @@ mod tests {
     #[test]
     fn pairs_are_packed_after_the_message() {
         let pairs = [("user", "42"), ("", "empty key"), ("path", "/a/b")];
-        let record =
-            Record::with_pairs(Level::Info, EntryKind::Log, "héllo", &pairs, context()).unwrap();
+        let record = Record::with_pairs(
+            Level::Info,
+            EntryKind::Log,
+            "héllo",
+            pairs.iter().copied(),
+            context(),
+        )
+        .unwrap();
         assert_eq!(record.message(), "héllo");
         let back: Vec<(&str, &str)> = record.pairs().collect();
         assert_eq!(back, pairs);
@@ -260,7 +266,7 @@ mod tests {
             Level::Info,
             EntryKind::Log,
             "m",
-            &[("b", "own")],
+            [("b", "own")].into_iter(),
             context.clone(),
         )
         .unwrap();
@@ -284,14 +290,19 @@ mod tests {
 
     #[test]
     fn weight_grows_with_content() {
-        let small =
-            Record::with_pairs::<&str, &str>(Level::Info, EntryKind::Log, "a", &[], context())
-                .unwrap();
+        let small = Record::with_pairs(
+            Level::Info,
+            EntryKind::Log,
+            "a",
+            std::iter::empty(),
+            context(),
+        )
+        .unwrap();
         let big = Record::with_pairs(
             Level::Info,
             EntryKind::Log,
             &"x".repeat(1000),
-            &[("k", "v")],
+            [("k", "v")].into_iter(),
             context(),
         )
         .unwrap();

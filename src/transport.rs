@@ -9,7 +9,7 @@ use std::time::Duration;
 use ureq::Agent;
 
 /// Answers are diagnostics at most; a server that sends more is not read further.
-pub const MAX_RESPONSE_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_RESPONSE_BYTES: u64 = 64 * 1024;
 
 pub struct Request {
     pub url: String,

@@ -91,12 +91,11 @@ mod tests {
     use std::sync::Arc;
 
     fn record(message: &str) -> Record {
-        let pairs: [(&str, &str); 0] = [];
         Record::with_pairs(
             Level::Info,
             EntryKind::Log,
             message,
-            &pairs,
+            std::iter::empty(),
             Arc::new(Context::default()),
         )
         .unwrap()

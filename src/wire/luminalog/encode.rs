@@ -182,7 +182,7 @@ mod tests {
             level,
             EntryKind::Log,
             message,
-            pairs,
+            pairs.iter().copied(),
             Arc::new(Context::default()),
         )
         .unwrap();

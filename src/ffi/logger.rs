@@ -1,0 +1,229 @@
+//! `ferrolog_logger`: children with inherited attributes, and the log calls.
+
+use serde_json::{Map, Value};
+use std::ffi::c_char;
+
+use super::{boundary, ferrolog_result, str_arg, write_out};
+use crate::client::{LogStatus, Logger};
+use crate::entry::RecordError;
+use crate::level::Level;
+
+use ferrolog_result::*;
+
+/// A logger: a client plus inherited attributes. Thread-safe. Free with `ferrolog_logger_free`.
+#[allow(non_camel_case_types)]
+pub struct ferrolog_logger {
+    inner: Logger,
+}
+
+impl ferrolog_logger {
+    pub(crate) fn boxed(inner: Logger) -> *mut ferrolog_logger {
+        Box::into_raw(Box::new(ferrolog_logger { inner }))
+    }
+}
+
+/// One string attribute, for the key/value forms. Neither string needs a NUL terminator.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ferrolog_attribute {
+    pub key: *const c_char,
+    pub key_len: usize,
+    pub value: *const c_char,
+    pub value_len: usize,
+}
+
+pub const FERROLOG_LEVEL_EMERGENCY: i32 = 1;
+pub const FERROLOG_LEVEL_ALERT: i32 = 2;
+pub const FERROLOG_LEVEL_CRITICAL: i32 = 3;
+pub const FERROLOG_LEVEL_ERROR: i32 = 4;
+pub const FERROLOG_LEVEL_WARNING: i32 = 5;
+pub const FERROLOG_LEVEL_NOTICE: i32 = 6;
+pub const FERROLOG_LEVEL_INFO: i32 = 7;
+pub const FERROLOG_LEVEL_DEBUG: i32 = 8;
+
+fn level_arg(level: i32) -> Result<Level, ferrolog_result> {
+    u8::try_from(level)
+        .ok()
+        .and_then(Level::from_number)
+        .ok_or(FERROLOG_INVALID_ARGUMENT)
+}
+
+fn status(status: LogStatus) -> ferrolog_result {
+    match status {
+        LogStatus::Accepted => FERROLOG_OK,
+        LogStatus::Filtered => FERROLOG_FILTERED,
+        LogStatus::Dropped => FERROLOG_DROPPED,
+        LogStatus::ShutDown => FERROLOG_SHUT_DOWN,
+    }
+}
+
+fn record_error(error: RecordError) -> ferrolog_result {
+    match error {
+        RecordError::InvalidJson => FERROLOG_INVALID_JSON,
+        RecordError::TooLarge => FERROLOG_TOO_LARGE,
+    }
+}
+
+/// Checks every attribute's strings, then lends them out without copying.
+///
+/// # Safety
+/// `attributes` must be NULL (with `count` 0) or point to `count` attributes whose strings
+/// are readable for their lengths.
+unsafe fn attribute_args<'a>(
+    attributes: *const ferrolog_attribute,
+    count: usize,
+) -> Result<impl Iterator<Item = (&'a str, &'a str)> + Clone, ferrolog_result> {
+    let attributes: &[ferrolog_attribute] = match (attributes.is_null(), count) {
+        (_, 0) => &[],
+        (true, _) => return Err(FERROLOG_NULL_ARGUMENT),
+        (false, n) => unsafe { std::slice::from_raw_parts(attributes, n) },
+    };
+    for a in attributes {
+        unsafe {
+            str_arg(a.key, a.key_len)?;
+            str_arg(a.value, a.value_len)?;
+        }
+    }
+    // Checked just above, so these conversions cannot fail.
+    Ok(attributes.iter().map(|a| unsafe {
+        (
+            str_arg(a.key, a.key_len).unwrap_or_default(),
+            str_arg(a.value, a.value_len).unwrap_or_default(),
+        )
+    }))
+}
+
+/// Logs `message` at `level` (1 emergency … 8 debug) with attributes given as one JSON
+/// object (`json` may be NULL with `json_len` 0 for none). Returns `FERROLOG_OK` when the
+/// entry was accepted, `FERROLOG_FILTERED`, `FERROLOG_DROPPED` or `FERROLOG_SHUT_DOWN`, or an
+/// argument error (`FERROLOG_INVALID_JSON` when the JSON is not one object).
+#[no_mangle]
+pub extern "C" fn ferrolog_log(
+    logger: *const ferrolog_logger,
+    level: i32,
+    message: *const c_char,
+    message_len: usize,
+    json: *const c_char,
+    json_len: usize,
+) -> ferrolog_result {
+    boundary!(FERROLOG_PANIC, {
+        let Some(logger) = (unsafe { logger.as_ref() }) else {
+            return FERROLOG_NULL_ARGUMENT;
+        };
+        let result = (|| {
+            let level = level_arg(level)?;
+            let message = unsafe { str_arg(message, message_len)? };
+            let json = unsafe { str_arg(json, json_len)? };
+            logger
+                .inner
+                .log_json(level, message, json)
+                .map_err(record_error)
+        })();
+        result.map_or_else(|code| code, status)
+    })
+}
+
+/// Logs `message` at `level` with `count` string attributes. Results as `ferrolog_log`.
+#[no_mangle]
+pub extern "C" fn ferrolog_log_kv(
+    logger: *const ferrolog_logger,
+    level: i32,
+    message: *const c_char,
+    message_len: usize,
+    attributes: *const ferrolog_attribute,
+    count: usize,
+) -> ferrolog_result {
+    boundary!(FERROLOG_PANIC, {
+        let Some(logger) = (unsafe { logger.as_ref() }) else {
+            return FERROLOG_NULL_ARGUMENT;
+        };
+        let level = match level_arg(level) {
+            Ok(level) => level,
+            Err(code) => return code,
+        };
+        // The level gate comes first, so a disabled call touches none of its arguments.
+        if !logger.inner.enabled(level) {
+            return FERROLOG_FILTERED;
+        }
+        let result = (|| {
+            let message = unsafe { str_arg(message, message_len)? };
+            let pairs = unsafe { attribute_args(attributes, count)? };
+            Ok(logger.inner.log_pairs(level, message, pairs))
+        })();
+        result.map_or_else(|code| code, status)
+    })
+}
+
+/// Whether an entry at `level` would pass the minimum level.
+#[no_mangle]
+pub extern "C" fn ferrolog_logger_enabled(logger: *const ferrolog_logger, level: i32) -> bool {
+    boundary!(false, {
+        match (unsafe { logger.as_ref() }, level_arg(level)) {
+            (Some(logger), Ok(level)) => logger.inner.enabled(level),
+            _ => false,
+        }
+    })
+}
+
+/// A child logger whose attributes are this logger's with the JSON object `json` on top.
+#[no_mangle]
+pub extern "C" fn ferrolog_logger_child(
+    logger: *const ferrolog_logger,
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut ferrolog_logger,
+) -> ferrolog_result {
+    boundary!(FERROLOG_PANIC, {
+        let (Some(logger), false) = (unsafe { logger.as_ref() }, out.is_null()) else {
+            return FERROLOG_NULL_ARGUMENT;
+        };
+        let json = match unsafe { str_arg(json, json_len) } {
+            Ok(json) => json,
+            Err(code) => return code,
+        };
+        let attributes = if json.trim().is_empty() {
+            Map::new()
+        } else {
+            match serde_json::from_str::<Value>(json) {
+                Ok(Value::Object(map)) => map,
+                _ => return FERROLOG_INVALID_JSON,
+            }
+        };
+        unsafe { write_out(out, ferrolog_logger::boxed(logger.inner.child(attributes))) };
+        FERROLOG_OK
+    })
+}
+
+/// A child logger with `count` string attributes added.
+#[no_mangle]
+pub extern "C" fn ferrolog_logger_child_kv(
+    logger: *const ferrolog_logger,
+    attributes: *const ferrolog_attribute,
+    count: usize,
+    out: *mut *mut ferrolog_logger,
+) -> ferrolog_result {
+    boundary!(FERROLOG_PANIC, {
+        let (Some(logger), false) = (unsafe { logger.as_ref() }, out.is_null()) else {
+            return FERROLOG_NULL_ARGUMENT;
+        };
+        let pairs = match unsafe { attribute_args(attributes, count) } {
+            Ok(pairs) => pairs,
+            Err(code) => return code,
+        };
+        let map: Map<String, Value> = pairs
+            .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+            .collect();
+        unsafe { write_out(out, ferrolog_logger::boxed(logger.inner.child(map))) };
+        FERROLOG_OK
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn ferrolog_logger_free(logger: *mut ferrolog_logger) {
+    boundary!((), {
+        if !logger.is_null() {
+            drop(unsafe { Box::from_raw(logger) });
+        }
+    })
+}
