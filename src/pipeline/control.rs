@@ -32,8 +32,9 @@ pub(crate) struct Control {
     /// A producer has rung for a full batch and the worker has not looked yet; keeps a burst
     /// from ringing once per entry.
     pub batch_rung: AtomicBool,
-    /// An emergency entry wants to go out now.
-    pub urgent: AtomicBool,
+    /// Send what is queued now: an emergency entry is waiting, or a producer is blocked on a
+    /// full queue.
+    pub drain_now: AtomicBool,
     /// No entry is accepted any more.
     pub closed: AtomicBool,
 }
@@ -43,6 +44,12 @@ impl Control {
         // A poisoned lock only means a thread panicked while holding it; the state is plain
         // numbers and stays meaningful, so carry on rather than spread the panic.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Asks the workers to send what is queued without waiting for a full batch.
+    pub fn ring_for_drain(&self) {
+        self.drain_now.store(true, SeqCst);
+        self.ring();
     }
 
     pub fn ring(&self) {

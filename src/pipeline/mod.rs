@@ -111,7 +111,8 @@ impl Pipeline {
             queue: Queue::new(settings.queue_size, settings.queue_max_bytes),
             control: Control::default(),
             counters: Counters::default(),
-            batch_size: settings.batch_size,
+            // A queue smaller than a batch could otherwise never fill one.
+            batch_size: settings.batch_size.min(settings.queue_size).max(1),
             flush_interval: settings.flush_interval,
         });
         let pipeline = Pipeline {
@@ -177,8 +178,7 @@ impl Pipeline {
         }
         shared.counters.accepted.fetch_add(1, SeqCst);
         if urgent {
-            shared.control.urgent.store(true, SeqCst);
-            shared.control.ring();
+            shared.control.ring_for_drain();
         } else if shared.queue.len() >= shared.batch_size {
             shared.control.ring_for_batch();
         }
@@ -194,7 +194,7 @@ impl Pipeline {
         };
         let deadline = Instant::now() + self.block_timeout;
         loop {
-            shared.control.ring();
+            shared.control.ring_for_drain();
             let state = shared.control.lock();
             // Re-tried under the lock the workers take to announce room, so no notice is missed.
             record = match shared.queue.try_push(record) {

@@ -65,7 +65,7 @@ fn wait(shared: &Shared, next_tick: Instant, holding: bool) -> Wake {
         let settled = shared.counters.settled.load(Relaxed);
         let flushing =
             state.flush_deadline.is_some_and(|d| now < d) && settled < state.flush_target;
-        if flushing || control.urgent.swap(false, SeqCst) || now >= next_tick {
+        if flushing || control.drain_now.swap(false, SeqCst) || now >= next_tick {
             return Wake::Drain;
         }
         // A kept batch waits for the next tick, or a flush, rather than spinning on full queues.

@@ -1,0 +1,37 @@
+# ferrolog: `make demo` runs the collector and the examples end to end; `make test` runs
+# every test. Both install what they need first.
+
+CARGO ?= cargo
+RELEASE_DIR := target/release
+
+.PHONY: all deps build header test test-rust test-c demo bench fmt-check
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+
+build:
+	$(CARGO) build --release --workspace
+
+# Regenerates include/ferrolog.h from src/ffi/ (the header test fails when it drifts).
+header:
+	FERROLOG_BLESS=1 $(CARGO) test --test header
+
+test: deps build test-rust test-c
+
+test-rust:
+	$(CARGO) build --workspace --bins
+	$(CARGO) test --workspace
+
+test-c: build
+	tests/c/run.sh
+
+demo: deps build
+	scripts/demo.sh
+
+bench: deps build
+	scripts/bench.sh
+
+fmt-check:
+	$(CARGO) fmt --all -- --check

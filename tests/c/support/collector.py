@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Talks to a running ferrolog-collector for the C tests, so that C needs no HTTP or JSON code.
+
+    collector.py BASE_URL entries [NAME=VALUE ...]
+        Prints one line per entry the collector received that matches the query parameters:
+        [level, message, attributes, environment, kind] as compact JSON with sorted keys, so a
+        test can compare whole lines with strcmp.
+    collector.py BASE_URL request METHOD PATH [JSON]
+        Sends one request to the collector's admin API (fault injection).
+
+Exits non-zero when the collector cannot be reached or answers with an error status.
+"""
+
+import json
+import sys
+import urllib.parse
+import urllib.request
+
+
+def call(method, url, body=None):
+    data = None if body is None else body.encode("utf-8")
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
+def print_entries(base, filters):
+    query = urllib.parse.urlencode([tuple(f.split("=", 1)) for f in filters])
+    for entry in json.loads(call("GET", f"{base}/api/entries?{query}")):
+        line = [
+            entry["level"],
+            entry["message"],
+            entry.get("attributes", {}),
+            entry.get("environment"),
+            entry["kind"],
+        ]
+        print(json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def main(args):
+    if len(args) >= 2 and args[1] == "entries":
+        print_entries(args[0], args[2:])
+    elif len(args) in (4, 5) and args[1] == "request":
+        call(args[2], args[0] + args[3], args[4] if len(args) == 5 else None)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(encoding="utf-8")
+    main(sys.argv[1:])
