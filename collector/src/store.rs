@@ -1,0 +1,114 @@
+//! Stored entries: appended to `entries.jsonl` and kept in memory, newest last, for queries.
+
+use std::collections::VecDeque;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use ferrolog::wire::decoded::DecodedEntry;
+use serde::Serialize;
+
+use crate::printer;
+
+/// One entry as stored, served and written to `entries.jsonl`: the decoded entry's members
+/// plus where it stands in the collector.
+#[derive(Debug, Serialize)]
+pub struct StoredEntry {
+    pub id: u64,
+    /// UTC time the collector stored it.
+    pub received_at: String,
+    #[serde(flatten)]
+    pub entry: DecodedEntry,
+}
+
+pub struct Store {
+    entries: VecDeque<StoredEntry>,
+    capacity: usize,
+    next_id: u64,
+    rejected_total: u64,
+    jsonl: File,
+    print: bool,
+}
+
+impl Store {
+    /// Opens `data_dir/entries.jsonl` for appending, creating the directory if needed.
+    pub fn open(data_dir: &Path, capacity: usize, print: bool) -> io::Result<Store> {
+        fs::create_dir_all(data_dir)?;
+        let jsonl = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(data_dir.join("entries.jsonl"))?;
+        Ok(Store {
+            entries: VecDeque::new(),
+            capacity: capacity.max(1),
+            next_id: 1,
+            rejected_total: 0,
+            jsonl,
+            print,
+        })
+    }
+
+    /// Stores one request's valid entries. The file is written first and in one piece, so a
+    /// failed write stores nothing and the client can be told so.
+    pub fn append(&mut self, entries: Vec<DecodedEntry>, rejected: usize) -> io::Result<()> {
+        let received_at = DateTime::<Utc>::from(SystemTime::now())
+            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+            .to_string();
+        let stored: Vec<StoredEntry> = entries
+            .into_iter()
+            .zip(self.next_id..)
+            .map(|(entry, id)| StoredEntry {
+                id,
+                received_at: received_at.clone(),
+                entry,
+            })
+            .collect();
+
+        let mut lines = Vec::new();
+        for entry in &stored {
+            serde_json::to_writer(&mut lines, entry)?;
+            lines.push(b'\n');
+        }
+        self.jsonl.write_all(&lines)?;
+
+        if self.print {
+            let mut out = io::stdout().lock();
+            for entry in &stored {
+                // Watching is best effort: a closed terminal must not fail the ingest.
+                let _ = writeln!(out, "{}", printer::line(&entry.entry));
+            }
+            let _ = out.flush();
+        }
+
+        self.next_id += stored.len() as u64;
+        self.rejected_total += rejected as u64;
+        for entry in stored {
+            if self.entries.len() == self.capacity {
+                self.entries.pop_front();
+            }
+            self.entries.push_back(entry);
+        }
+        Ok(())
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &StoredEntry> {
+        self.entries.iter()
+    }
+
+    /// Forgets the entries kept in memory; `entries.jsonl` is left as it is.
+    pub fn clear(&mut self) -> usize {
+        let cleared = self.entries.len();
+        self.entries.clear();
+        cleared
+    }
+
+    pub fn stored_total(&self) -> u64 {
+        self.next_id - 1
+    }
+
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected_total
+    }
+}
