@@ -22,7 +22,11 @@ fn client() -> Client {
 }
 
 fn log_three(logger: &Logger, i: usize) {
-    let attributes = [("user_id", "u-12345"), ("route", "/api/orders"), ("status", "200")];
+    let attributes = [
+        ("user_id", "u-12345"),
+        ("route", "/api/orders"),
+        ("status", "200"),
+    ];
     black_box(logger.log(Level::Info, black_box("request handled"), &attributes));
     black_box(i);
 }
@@ -102,20 +106,35 @@ fn main() {
     // Warm the allocator, the queue and the connection before measuring.
     amortized(&client);
     println!("ferrolog hot path (Rust API), ns per call; clock cost {clock} ns subtracted");
-    println!("{:<32} {:>10} {:>8} {:>8} {:>8} {:>10}", "case", "amortized", "p50", "p99", "p99.9", "max");
+    println!(
+        "{:<32} {:>10} {:>8} {:>8} {:>8} {:>10}",
+        "case", "amortized", "p50", "p99", "p99.9", "max"
+    );
     let one = amortized(&client);
-    report("enabled, 3 attributes, 1 thread", timed_calls(&client, clock), one);
+    report(
+        "enabled, 3 attributes, 1 thread",
+        timed_calls(&client, clock),
+        one,
+    );
 
     let (samples, amortized_ns) = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..2)
             .map(|_| scope.spawn(|| (timed_calls(&client, clock), amortized(&client))))
             .collect();
-        let results: Vec<(Vec<u64>, f64)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let results: Vec<(Vec<u64>, f64)> =
+            handles.into_iter().map(|h| h.join().unwrap()).collect();
         let amortized = results.iter().map(|r| r.1).sum::<f64>() / results.len() as f64;
-        (results.into_iter().flat_map(|r| r.0).collect::<Vec<u64>>(), amortized)
+        (
+            results.into_iter().flat_map(|r| r.0).collect::<Vec<u64>>(),
+            amortized,
+        )
     });
     report("enabled, 3 attributes, 2 threads", samples, amortized_ns);
-    println!("{:<32} {:>10.2}", "disabled (below min_level)", disabled_call_ns(&client));
+    println!(
+        "{:<32} {:>10.2}",
+        "disabled (below min_level)",
+        disabled_call_ns(&client)
+    );
 
     let stats = client.stats();
     client.shutdown(Duration::from_secs(10));

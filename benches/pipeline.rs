@@ -31,7 +31,11 @@ fn run(url: &str, workers: &str, gzip: bool) -> (f64, u64, u64) {
         logger.log(
             Level::Info,
             "GET /api/orders completed in 12ms for the storefront service",
-            &[("request_id", id.as_str()), ("route", "/api/orders"), ("status", "200")],
+            &[
+                ("request_id", id.as_str()),
+                ("route", "/api/orders"),
+                ("status", "200"),
+            ],
         );
     }
     let report = client.flush(Duration::from_secs(120));
@@ -46,12 +50,18 @@ fn main() {
     let targets = std::env::var("FERROLOG_BENCH_TARGETS")
         .expect("FERROLOG_BENCH_TARGETS=name=url[,name=url…]");
     println!("pipeline throughput, {ENTRIES} log entries (~300 B each as JSON), blocking overflow");
-    println!("{:<34} {:>8} {:>6} {:>14} {:>10} {:>8}", "endpoint", "workers", "gzip", "entries/s", "sent", "dropped");
+    println!(
+        "{:<34} {:>8} {:>6} {:>14} {:>10} {:>8}",
+        "endpoint", "workers", "gzip", "entries/s", "sent", "dropped"
+    );
     for target in targets.split(',') {
         let (name, url) = target.split_once('=').expect("name=url");
         for (workers, gzip) in [("1", false), ("2", false), ("2", true)] {
             let (rate, sent, dropped) = run(url, workers, gzip);
-            println!("{name:<34} {workers:>8} {:>6} {rate:>14.0} {sent:>10} {dropped:>8}", if gzip { "yes" } else { "no" });
+            println!(
+                "{name:<34} {workers:>8} {:>6} {rate:>14.0} {sent:>10} {dropped:>8}",
+                if gzip { "yes" } else { "no" }
+            );
         }
     }
 }

@@ -28,11 +28,18 @@ fn entry_counts(collector: &Collector) -> Vec<u64> {
 #[test]
 fn a_full_batch_is_sent_without_waiting_for_the_interval() {
     let collector = Collector::start();
-    let client = client(&collector, &[("batch_size", "50"), ("flush_interval", "60")]);
+    let client = client(
+        &collector,
+        &[("batch_size", "50"), ("flush_interval", "60")],
+    );
     log_n(&client.logger(), "size", 120);
     collector.wait_for_entries("?text=size-", 100, WAIT);
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(entry_counts(&collector), [50, 50], "two full batches, the rest waits");
+    assert_eq!(
+        entry_counts(&collector),
+        [50, 50],
+        "two full batches, the rest waits"
+    );
     assert!(client.flush(WAIT).completed);
     assert_eq!(entry_counts(&collector), [50, 50, 20]);
     assert_accounted(&client, 120);
@@ -53,7 +60,10 @@ fn a_partial_batch_is_sent_when_the_interval_passes() {
 #[test]
 fn batch_size_outside_the_luminalog_range_is_clamped() {
     let collector = Collector::start();
-    let client = client(&collector, &[("batch_size", "10"), ("flush_interval", "60")]);
+    let client = client(
+        &collector,
+        &[("batch_size", "10"), ("flush_interval", "60")],
+    );
     log_n(&client.logger(), "clamp", 60);
     collector.wait_for_entries("?text=clamp-", 50, WAIT);
     assert_eq!(entry_counts(&collector), [50], "batch_size 10 became 50");
@@ -66,14 +76,28 @@ fn children_merge_attributes_and_leave_parents_alone() {
     let collector = Collector::start();
     let client = client(&collector, &[]);
     let root = client.logger();
-    let parent = root.child(json!({"service": "api", "region": "eu"}).as_object().cloned().unwrap());
-    let child = parent.child(json!({"region": "us", "request": 7}).as_object().cloned().unwrap());
+    let parent = root.child(
+        json!({"service": "api", "region": "eu"})
+            .as_object()
+            .cloned()
+            .unwrap(),
+    );
+    let child = parent.child(
+        json!({"region": "us", "request": 7})
+            .as_object()
+            .cloned()
+            .unwrap(),
+    );
     parent.info("from-parent");
     child.log(Level::Warning, "from-child", &[("request", "explicit")]);
-    root.log_json(Level::Info, "from-root", r#"{"n":[1,2]}"#).unwrap();
+    root.log_json(Level::Info, "from-root", r#"{"n":[1,2]}"#)
+        .unwrap();
     assert!(client.flush(WAIT).completed);
     let by_message = |m: &str| collector.entries(&format!("?text={m}")).remove(0);
-    assert_eq!(by_message("from-parent")["attributes"], json!({"service": "api", "region": "eu"}));
+    assert_eq!(
+        by_message("from-parent")["attributes"],
+        json!({"service": "api", "region": "eu"})
+    );
     let child_entry = by_message("from-child");
     assert_eq!(
         child_entry["attributes"],
@@ -109,7 +133,11 @@ fn an_emergency_entry_goes_out_at_once() {
     let started = Instant::now();
     logger.log::<&str, &str>(Level::Emergency, "the-panic", &[]);
     let entries = collector.wait_for_entries("", 4, WAIT);
-    assert_eq!(entries.len(), 4, "the panic carried the queued entries with it");
+    assert_eq!(
+        entries.len(),
+        4,
+        "the panic carried the queued entries with it"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(collector.entries("?text=the-panic")[0]["level"], 1);
 }
@@ -122,8 +150,15 @@ fn server_errors_are_retried_until_they_succeed() {
     client.logger().info("retried");
     assert!(client.flush(WAIT).completed);
     let stats = client.stats();
-    assert_eq!((stats.sent, stats.retried, stats.dropped_total()), (1, 2, 0));
-    let statuses: Vec<u64> = collector.requests().iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    assert_eq!(
+        (stats.sent, stats.retried, stats.dropped_total()),
+        (1, 2, 0)
+    );
+    let statuses: Vec<u64> = collector
+        .requests()
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, [503, 503, 200]);
     assert_eq!(collector.entries("?text=retried").len(), 1);
 }
@@ -137,7 +172,11 @@ fn retries_follow_the_luminalog_schedule_then_give_up() {
     assert!(client.flush(Duration::from_secs(15)).completed);
     let stats = client.stats();
     assert_eq!(stats.dropped(DropReason::NetworkError), 1);
-    let times: Vec<u64> = collector.requests().iter().map(|r| r["at_ms"].as_u64().unwrap()).collect();
+    let times: Vec<u64> = collector
+        .requests()
+        .iter()
+        .map(|r| r["at_ms"].as_u64().unwrap())
+        .collect();
     assert_eq!(times.len(), 3, "three attempts in all");
     assert!(times[1] - times[0] >= 1000, "{times:?}");
     assert!(times[2] - times[1] >= 2000, "{times:?}");
@@ -169,7 +208,10 @@ fn quota_exhaustion_drops_the_batch_after_one_attempt() {
     client.logger().info("under-quota");
     assert!(client.flush(WAIT).completed);
     let stats = client.stats();
-    assert_eq!((stats.dropped(DropReason::QuotaExceeded), stats.sent), (1, 1));
+    assert_eq!(
+        (stats.dropped(DropReason::QuotaExceeded), stats.sent),
+        (1, 1)
+    );
     assert_eq!(collector.requests().len(), 2);
 }
 
@@ -183,11 +225,19 @@ fn flush_and_shutdown_keep_their_deadlines_against_a_hanging_endpoint() {
     let flushed = client.flush(Duration::from_millis(300));
     assert!(!flushed.completed);
     assert_eq!(flushed.left, 10);
-    assert!(started.elapsed() < Duration::from_secs(2), "flush took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "flush took {:?}",
+        started.elapsed()
+    );
     let started = Instant::now();
     let shut = client.shutdown(Duration::from_millis(300));
     assert!(!shut.completed);
-    assert!(started.elapsed() < Duration::from_secs(2), "shutdown took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "shutdown took {:?}",
+        started.elapsed()
+    );
     assert_accounted(&client, 10);
 }
 
@@ -208,17 +258,40 @@ fn shutdown_delivers_what_is_owed_and_is_idempotent() {
     assert_accounted(&client, 7);
 }
 
+/// Parks the worker inside a request the collector answers only after `hold`, so the queue
+/// fills behind it deterministically. Returns once the request has reached the collector.
+fn occupy_worker(collector: &Collector, logger: &ferrolog::Logger, hold: Duration) {
+    collector.fault(json!({"delay_ms": hold.as_millis() as u64, "count": 1}));
+    logger.log::<&str, &str>(Level::Emergency, "occupier", &[]);
+    let deadline = Instant::now() + WAIT;
+    while collector.requests().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        collector.requests().len(),
+        1,
+        "the worker is inside its request"
+    );
+}
+
 #[test]
 fn drop_newest_refuses_when_the_queue_is_full() {
     let collector = Collector::start();
-    collector.fault(json!({"hang": true, "count": 1}));
-    let client = client(&collector, &[("queue_size", "10"), ("flush_interval", "60"), ("http_timeout", "1")]);
+    let client = client(
+        &collector,
+        &[("queue_size", "10"), ("flush_interval", "60")],
+    );
     let logger = client.logger();
-    let statuses: Vec<LogStatus> = (0..15).map(|i| logger.info(&format!("newest-{i}"))).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == LogStatus::Accepted).count(), 10);
+    occupy_worker(&collector, &logger, Duration::from_millis(1500));
+    let statuses: Vec<LogStatus> = (0..15)
+        .map(|i| logger.info(&format!("newest-{i}")))
+        .collect();
+    assert_eq!(statuses[..10], [LogStatus::Accepted; 10]);
     assert_eq!(statuses[10..], [LogStatus::Dropped; 5]);
+    assert!(client.flush(WAIT).completed);
     assert_eq!(client.stats().dropped(DropReason::QueueOverflow), 5);
-    assert_accounted(&client, 15);
+    assert_eq!(collector.entries("?text=newest-").len(), 10);
+    assert_accounted(&client, 16);
 }
 
 #[test]
@@ -226,26 +299,27 @@ fn drop_oldest_evicts_to_make_room() {
     let collector = Collector::start();
     let client = client(
         &collector,
-        &[("queue_size", "10"), ("flush_interval", "60"), ("batch_size", "500"), ("overflow", "drop_oldest")],
+        &[
+            ("queue_size", "10"),
+            ("flush_interval", "60"),
+            ("overflow", "drop_oldest"),
+        ],
     );
-    // The worker wakes once ten entries are queued; hold it off with a slow answer so the
-    // queue stays full while the eleventh to fifteenth arrive.
-    collector.fault(json!({"delay_ms": 1500, "count": 1}));
     let logger = client.logger();
+    occupy_worker(&collector, &logger, Duration::from_millis(1500));
     for i in 0..15 {
         assert_eq!(logger.info(&format!("oldest-{i}")), LogStatus::Accepted);
     }
     assert!(client.flush(WAIT).completed);
-    let stats = client.stats();
-    assert_eq!(stats.sent + stats.dropped(DropReason::QueueOverflow), 15);
-    assert!(stats.dropped(DropReason::QueueOverflow) > 0);
+    assert_eq!(client.stats().dropped(DropReason::QueueOverflow), 5);
     let kept: Vec<String> = collector
         .entries("?text=oldest-")
         .iter()
         .map(|e| e["message"].as_str().unwrap().to_owned())
         .collect();
-    assert!(kept.contains(&"oldest-14".to_owned()), "the newest entry survives: {kept:?}");
-    assert_accounted(&client, 15);
+    let newest: Vec<String> = (5..15).map(|i| format!("oldest-{i}")).collect();
+    assert_eq!(kept, newest, "the five oldest were evicted");
+    assert_accounted(&client, 16);
 }
 
 #[test]
@@ -253,7 +327,11 @@ fn block_waits_for_room_and_loses_nothing() {
     let collector = Collector::start();
     let client = client(
         &collector,
-        &[("queue_size", "10"), ("overflow", "block"), ("block_timeout", "10")],
+        &[
+            ("queue_size", "10"),
+            ("overflow", "block"),
+            ("block_timeout", "10"),
+        ],
     );
     log_n(&client.logger(), "blocked", 500);
     assert!(client.flush(WAIT).completed);
@@ -275,7 +353,14 @@ fn gzip_bodies_are_labelled_and_decoded() {
 #[test]
 fn many_threads_share_a_logger_and_every_entry_is_accounted() {
     let collector = Collector::start();
-    let client = client(&collector, &[("overflow", "block"), ("block_timeout", "10"), ("queue_size", "1000")]);
+    let client = client(
+        &collector,
+        &[
+            ("overflow", "block"),
+            ("block_timeout", "10"),
+            ("queue_size", "1000"),
+        ],
+    );
     let logger = client.logger();
     std::thread::scope(|scope| {
         for t in 0..4 {

@@ -244,7 +244,8 @@ impl Pipeline {
     }
 
     /// Stops accepting entries, delivers what is owed until `timeout`, drops the rest, and
-    /// stops the workers. A second call does nothing and reports what is left.
+    /// stops the workers. The report is complete only if everything went out before the
+    /// deadline. A second call does nothing and reports what is left.
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
         let shared = &*self.shared;
         let before = shared.counters.snapshot(0);
@@ -260,6 +261,8 @@ impl Pipeline {
             state = shared.control.sleep_caller(state, give_up);
         }
         let all_exited = state.workers_alive == 0;
+        // Entries dropped at the deadline are settled too; success means it never came to that.
+        let in_time = all_exited && Instant::now() < deadline;
         drop(state);
         // A worker still inside a request it started before the shutdown will settle that
         // batch when the request ends; whatever is still queued is settled here.
@@ -270,7 +273,7 @@ impl Pipeline {
                 let _ = handle.join();
             }
         }
-        self.report(&before, shared.owed() == 0)
+        self.report(&before, in_time && shared.owed() == 0)
     }
 
     /// Counts an entry refused before it reached the queue.

@@ -23,7 +23,10 @@ fn collector_binary() -> PathBuf {
     }
     // Test binaries live in target/<profile>/deps; the collector is built beside them.
     let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe.parent().and_then(|d| d.parent()).expect("target profile dir");
+    let profile_dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target profile dir");
     let binary = profile_dir.join("ferrolog-collector");
     if !binary.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -33,7 +36,10 @@ fn collector_binary() -> PathBuf {
         if release {
             build.arg("--release");
         }
-        assert!(build.status().expect("run cargo build").success(), "building the collector failed");
+        assert!(
+            build.status().expect("run cargo build").success(),
+            "building the collector failed"
+        );
     }
     binary
 }
@@ -60,7 +66,9 @@ impl Collector {
             .expect("start ferrolog-collector");
         let stdout = process.stdout.take().expect("collector stdout");
         let mut first = String::new();
-        BufReader::new(stdout).read_line(&mut first).expect("read the listening line");
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("read the listening line");
         let base = first
             .trim()
             .rsplit(' ')
@@ -68,7 +76,11 @@ impl Collector {
             .filter(|url| url.starts_with("http://"))
             .unwrap_or_else(|| panic!("unexpected first line from the collector: {first:?}"))
             .to_owned();
-        Collector { process, base, data_dir }
+        Collector {
+            process,
+            base,
+            data_dir,
+        }
     }
 
     pub fn ingest_url(&self) -> String {
@@ -76,8 +88,14 @@ impl Collector {
     }
 
     fn get(&self, path: &str) -> Value {
-        let mut response = ureq::get(&format!("{}{path}", self.base)).call().expect("query the collector");
-        response.body_mut().read_json().expect("collector answers JSON")
+        let mut response = ureq::get(&format!("{}{path}", self.base))
+            .call()
+            .expect("query the collector");
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .expect("read the answer");
+        serde_json::from_str(&text).expect("collector answers JSON")
     }
 
     pub fn entries(&self, query: &str) -> Vec<Value> {
@@ -96,7 +114,8 @@ impl Collector {
 
     pub fn fault(&self, fault: Value) {
         ureq::post(&format!("{}/api/faults", self.base))
-            .send_json(fault)
+            .header("Content-Type", "application/json")
+            .send(fault.to_string())
             .expect("set a fault");
     }
 
