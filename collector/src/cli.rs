@@ -16,6 +16,8 @@ Options:
                             [default: 4318, the OTLP/HTTP port]
   --data-dir DIR            where entries.jsonl is appended [default: ./ferrolog-data]
   --print                   write each stored entry to stdout in a readable form
+  --discard                 answer every ingest request 200 without decoding or storing it:
+                            a sink for throughput benchmarks
   --api-key KEY             accept only this API key (repeatable); default: any non-empty key
   --max-body-bytes N        largest request body, before and after gunzip [default: 10485760]
   --max-entries N           entries kept in memory for queries, oldest dropped first
@@ -43,6 +45,7 @@ pub struct Config {
     pub port: u16,
     pub data_dir: PathBuf,
     pub print: bool,
+    pub discard: bool,
     pub api_keys: Vec<String>,
     pub max_body_bytes: usize,
     pub max_entries: usize,
@@ -64,6 +67,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Command, String> {
         data_dir: option(&mut args, "--data-dir")?
             .unwrap_or_else(|| PathBuf::from("./ferrolog-data")),
         print: args.contains("--print"),
+        discard: args.contains("--discard"),
         api_keys: args
             .values_from_str("--api-key")
             .map_err(|e| e.to_string())?,

@@ -105,6 +105,14 @@ pub async fn handle(state: &State, request: Request<Incoming>) -> Result<Respons
 
 async fn route(state: &State, request: Request<Incoming>) -> (Response, Completion) {
     match (request.method(), request.uri().path()) {
+        (&Method::POST, "/v1/logs") if state.discard => {
+            body::discard(request.into_body()).await;
+            let completion = Completion {
+                status: Some(200),
+                ..Completion::default()
+            };
+            (respond::message(StatusCode::OK, "OK"), completion)
+        }
         (&Method::POST, "/v1/logs") => ingest_luminalog::handle(state, request).await,
         (_, "/v1/logs") => {
             let completion = Completion {

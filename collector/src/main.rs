@@ -82,6 +82,7 @@ async fn run(config: Config) -> Result<(), String> {
     let state = Arc::new(State {
         started: Instant::now(),
         max_body_bytes: config.max_body_bytes,
+        discard: config.discard,
         api_keys: config.api_keys,
         store: Mutex::new(store),
         requests: Mutex::new(RequestLog::new(REQUEST_LOG_CAPACITY)),

@@ -11,6 +11,8 @@ use crate::store::Store;
 pub struct State {
     pub started: Instant,
     pub max_body_bytes: usize,
+    /// Answer ingest requests without decoding or storing them.
+    pub discard: bool,
     /// Accepted API keys; empty accepts any non-empty key.
     pub api_keys: Vec<String>,
     pub store: Mutex<Store>,

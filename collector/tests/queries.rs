@@ -223,3 +223,14 @@ fn requests_are_logged_with_their_headers_and_outcome() {
     assert_eq!(cleared.json(), json!({"deleted": 2}));
     assert!(collector.requests().is_empty());
 }
+
+#[test]
+fn discard_answers_without_storing() {
+    let collector = Collector::start(&["--discard"]);
+    let reply = collector.post_logs(&common::batch(&[("info", "dropped on the floor")]));
+    assert_eq!(reply.status, 200);
+    assert!(collector.entries().is_empty());
+    let requests = collector.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["status"], 200);
+}

@@ -37,6 +37,8 @@ trap cleanup EXIT
 
 # Starts the collector and sets collector_url from the first line it prints.
 start_collector() {
+    # Created first, so reading it cannot race the collector's redirection.
+    : >"$work/collector.out"
     "$release/ferrolog-collector" --port 0 --data-dir "$work/data" \
         >"$work/collector.out" 2>"$work/collector.err" &
     collector_pid=$!

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the benchmark programs side by side with their peers and prints their tables.
+# BENCHMARKS.md records the figures with the machine and the date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FERROLOG_BENCH_DEPS=1 scripts/install-deps.sh
+source scripts/collector.sh
+
+cargo build --release --workspace --benches
+build_dir=build/bench
+mkdir -p "$build_dir"
+c++ -O2 -std=c++17 -Wall -Wextra -Iinclude benches/c/hot_path_vs_spdlog.cpp \
+  -L"$PWD/target/release" -lferrolog -Wl,-rpath,"$PWD/target/release" -lspdlog -lfmt -pthread \
+  -o "$build_dir/hot_path_vs_spdlog"
+
+storing_dir=$(mktemp -d)
+discard_dir=$(mktemp -d)
+start_collector "$storing_dir"
+storing=$COLLECTOR_URL
+start_collector "$discard_dir" --discard
+discarding=$COLLECTOR_URL
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F)"
+echo
+FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" cargo bench -q --bench hot_path
+echo
+FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" "$build_dir/hot_path_vs_spdlog"
+echo
+FERROLOG_BENCH_TARGETS="collector (decode + store)=$storing/v1/logs,collector --discard=$discarding/v1/logs" \
+  cargo bench -q --bench pipeline
+rm -rf "$storing_dir" "$discard_dir"
