@@ -10,6 +10,8 @@ mod queue;
 mod retry;
 mod send;
 pub mod stats;
+#[cfg(test)]
+mod tests;
 mod worker;
 
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
@@ -176,10 +178,14 @@ impl Pipeline {
             shared.counters.refused(DropReason::QueueOverflow, 1);
             return Pushed::Dropped;
         }
-        shared.counters.accepted.fetch_add(1, SeqCst);
+        let accepted = shared.counters.accepted.fetch_add(1, SeqCst) + 1;
         if urgent {
             shared.control.ring_for_drain();
-        } else if shared.queue.len() >= shared.batch_size {
+        } else if accepted % shared.batch_size as u64 == 0 {
+            // Counting accepted entries, rather than reading the queue's length, keeps the
+            // caller off the cache lines the workers write. A worker that finds less than a
+            // batch waiting (it took a partial one on its interval) is rung again one batch
+            // later, so the queue never holds more than two batches before a wake.
             shared.control.ring_for_batch();
         }
         Pushed::Accepted

@@ -6,12 +6,14 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crossbeam_queue::ArrayQueue;
+use crossbeam_utils::CachePadded;
 
 use crate::entry::Record;
 
 pub(crate) struct Queue {
     entries: ArrayQueue<Record>,
-    bytes: AtomicUsize,
+    /// Written by every push and pop; padded so it shares a line with nothing else.
+    bytes: CachePadded<AtomicUsize>,
     max_bytes: usize,
 }
 
@@ -19,7 +21,7 @@ impl Queue {
     pub fn new(max_entries: usize, max_bytes: usize) -> Queue {
         Queue {
             entries: ArrayQueue::new(max_entries.max(1)),
-            bytes: AtomicUsize::new(0),
+            bytes: CachePadded::new(AtomicUsize::new(0)),
             max_bytes,
         }
     }

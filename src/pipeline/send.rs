@@ -57,7 +57,12 @@ impl Sender {
             return Ok(());
         }
         let entries = batch.len() as u64;
-        let request = self.encoder.encode(&batch);
+        // Protocol and transport code run guarded: a bug there loses this batch, counted,
+        // and the worker carries on; it never takes the host process down.
+        let request = match guarded(|| self.encoder.encode(&batch)) {
+            Some(request) => request,
+            None => return Ok(self.internal_error(shared, entries)),
+        };
         let settled = || counters.settled.load(Relaxed);
         let mut retries = 0u32;
         loop {
@@ -72,9 +77,11 @@ impl Sender {
                 }
                 None => self.http_timeout,
             };
-            let verdict = match self.transport.send(&request, timeout) {
-                Ok(response) => self.encoder.judge(&response),
-                Err(error) => {
+            let answer = guarded(|| self.transport.send(&request, timeout));
+            let verdict = match answer.map(|a| a.map(|r| guarded(|| self.encoder.judge(&r)))) {
+                None | Some(Ok(None)) => return Ok(self.internal_error(shared, entries)),
+                Some(Ok(Some(verdict))) => verdict,
+                Some(Err(error)) => {
                     self.diagnostics
                         .debug(format_args!("request failed: {error}"));
                     counters.set_last_error(error);
@@ -112,6 +119,13 @@ impl Sender {
         }
     }
 
+    fn internal_error(&self, shared: &Shared, entries: u64) {
+        shared
+            .counters
+            .set_last_error("internal error: a batch was lost to a caught panic".into());
+        shared.counters.dropped(DropReason::InternalError, entries);
+    }
+
     /// A deadline arrived before the batch could be delivered: keep it past a flush, drop it
     /// at shutdown with the reason that held it back.
     fn give_up(
@@ -135,4 +149,9 @@ impl Sender {
             }
         }
     }
+}
+
+/// Runs `f`, turning a panic into `None`.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
 }

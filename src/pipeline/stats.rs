@@ -3,6 +3,8 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
+use crossbeam_utils::CachePadded;
+
 /// Why an entry was not delivered. The numbers are part of the C ABI and never change.
 #[repr(u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,10 +27,12 @@ pub enum DropReason {
     Sampled = 7,
     /// It was still queued when the shutdown deadline passed.
     Shutdown = 8,
+    /// A bug in ferrolog (a caught panic) lost the batch holding it.
+    InternalError = 9,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 9] = [
+    pub const ALL: [DropReason; 10] = [
         DropReason::QueueOverflow,
         DropReason::NetworkError,
         DropReason::SendError,
@@ -38,6 +42,7 @@ impl DropReason {
         DropReason::ValidationError,
         DropReason::Sampled,
         DropReason::Shutdown,
+        DropReason::InternalError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +56,7 @@ impl DropReason {
             DropReason::ValidationError => "validation_error",
             DropReason::Sampled => "sampled",
             DropReason::Shutdown => "shutdown",
+            DropReason::InternalError => "internal_error",
         }
     }
 
@@ -62,8 +68,9 @@ impl DropReason {
 /// The live counters, shared by the callers and the workers.
 #[derive(Default)]
 pub(crate) struct Counters {
-    /// Entries that entered the queue.
-    pub accepted: AtomicU64,
+    /// Entries that entered the queue. Callers bump it on every accepted entry, so it lives on
+    /// a cache line of its own, away from the counters the workers write.
+    pub accepted: CachePadded<AtomicU64>,
     /// Accepted entries that have ended, sent or dropped; `accepted - settled` are still owed.
     pub settled: AtomicU64,
     pub sent: AtomicU64,
