@@ -9,7 +9,7 @@ source scripts/collector.sh
 cargo build --release --workspace --benches
 build_dir=build/bench
 mkdir -p "$build_dir"
-c++ -O2 -std=c++17 -Wall -Wextra -Iinclude benches/c/hot_path_vs_spdlog.cpp \
+c++ -O2 -std=c++20 -Wall -Wextra -Iinclude benches/c/hot_path_vs_spdlog.cpp \
   -L"$PWD/target/release" -lferrolog -Wl,-rpath,"$PWD/target/release" -lspdlog -lfmt -pthread \
   -o "$build_dir/hot_path_vs_spdlog"
 

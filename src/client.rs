@@ -196,6 +196,22 @@ impl Logger {
         .unwrap_or(LogStatus::Dropped)
     }
 
+    /// Logs with string attributes given as bytes that must be UTF-8, as they come from C;
+    /// everything is checked in one pass over the record's buffer.
+    pub fn log_utf8_pairs<'a>(
+        &self,
+        level: Level,
+        message: &[u8],
+        attributes: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+    ) -> Result<LogStatus, RecordError> {
+        if !self.enabled(level) {
+            return Ok(LogStatus::Filtered);
+        }
+        self.submit(|context| {
+            Record::with_utf8_pairs(level, EntryKind::Log, message, attributes, context)
+        })
+    }
+
     /// Logs with attributes given as one JSON object; an empty string means none.
     pub fn log_json(
         &self,

@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use smallvec::SmallVec;
 
 use crate::context::Context;
 use crate::level::Level;
@@ -33,11 +34,15 @@ pub enum EntryKind {
 pub enum Attributes {
     #[default]
     None,
-    /// String keys and values packed after the message in [`Record`]'s text buffer.
-    Pairs(Box<[PairSpan]>),
+    /// String keys and values packed after the message in [`Record`]'s text buffer. The
+    /// usual handful of spans sits inline, so a record costs one allocation, not two.
+    Pairs(SmallVec<[PairSpan; INLINE_PAIRS]>),
     /// A JSON object, validated on the caller's thread and parsed on the worker.
     Json(Box<str>),
 }
+
+/// Attribute pairs held inline in a record before spilling to the heap.
+const INLINE_PAIRS: usize = 4;
 
 /// Where one key/value pair sits in a record's text buffer: `key_end` and `value_end` are byte
 /// offsets; the key starts where the previous pair's value ended.
@@ -66,6 +71,38 @@ pub enum RecordError {
     InvalidJson,
     /// The message and attributes together exceed what one record may hold (4 GiB offsets).
     TooLarge,
+    /// A string given as bytes was not UTF-8.
+    InvalidUtf8,
+}
+
+type Packed = (Vec<u8>, SmallVec<[PairSpan; INLINE_PAIRS]>);
+
+/// Copies the message and then each key and value into one buffer sized up front, so a record
+/// costs one allocation however many pairs it has. The pairs are walked twice: to size, to fill.
+fn pack<'a>(
+    message: &[u8],
+    pairs: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+) -> Result<Packed, RecordError> {
+    let total = pairs.clone().fold(message.len(), |n, (k, v)| {
+        n.saturating_add(k.len() + v.len())
+    });
+    if total > u32::MAX as usize {
+        return Err(RecordError::TooLarge);
+    }
+    let mut text = Vec::with_capacity(total);
+    text.extend_from_slice(message);
+    let spans = pairs
+        .map(|(key, value)| {
+            text.extend_from_slice(key);
+            let key_end = text.len() as u32;
+            text.extend_from_slice(value);
+            PairSpan {
+                key_end,
+                value_end: text.len() as u32,
+            }
+        })
+        .collect();
+    Ok((text, spans))
 }
 
 pub(crate) fn now_unix_nanos() -> u64 {
@@ -75,8 +112,7 @@ pub(crate) fn now_unix_nanos() -> u64 {
 }
 
 impl Record {
-    /// A record whose attributes are string pairs. The iterator is walked twice: once to size
-    /// the buffer, once to fill it, so the record costs two allocations however many pairs.
+    /// A record whose attributes are string pairs.
     pub fn with_pairs<'a>(
         level: Level,
         kind: EntryKind,
@@ -84,39 +120,72 @@ impl Record {
         pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
         context: Arc<Context>,
     ) -> Result<Record, RecordError> {
-        let total = pairs.clone().fold(message.len(), |n, (k, v)| {
-            n.saturating_add(k.len() + v.len())
-        });
-        if total > u32::MAX as usize {
-            return Err(RecordError::TooLarge);
+        let bytes = pairs.map(|(k, v)| (k.as_bytes(), v.as_bytes()));
+        let (packed, spans) = pack(message.as_bytes(), bytes)?;
+        // SAFETY: every piece was a `&str`, and a concatenation of UTF-8 strings is UTF-8.
+        let text = unsafe { String::from_utf8_unchecked(packed) };
+        Ok(Record::assemble(
+            level,
+            kind,
+            text,
+            message.len(),
+            spans,
+            context,
+        ))
+    }
+
+    /// A record from byte strings that must each be UTF-8, as they come from C. The bytes are
+    /// packed first and checked in one pass: the whole buffer must be UTF-8 and every piece
+    /// must start on a character boundary, which holds exactly when every piece is UTF-8 on
+    /// its own. One pass over the buffer is several times cheaper than one per short piece.
+    pub fn with_utf8_pairs<'a>(
+        level: Level,
+        kind: EntryKind,
+        message: &[u8],
+        pairs: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+        context: Arc<Context>,
+    ) -> Result<Record, RecordError> {
+        let (packed, spans) = pack(message, pairs)?;
+        let text = String::from_utf8(packed).map_err(|_| RecordError::InvalidUtf8)?;
+        let mut boundaries = spans
+            .iter()
+            .flat_map(|span| [span.key_end, span.value_end])
+            .chain([message.len() as u32]);
+        if !boundaries.all(|at| text.is_char_boundary(at as usize)) {
+            return Err(RecordError::InvalidUtf8);
         }
-        let mut text = String::with_capacity(total);
-        text.push_str(message);
-        let spans: Box<[PairSpan]> = pairs
-            .map(|(key, value)| {
-                text.push_str(key);
-                let key_end = text.len() as u32;
-                text.push_str(value);
-                PairSpan {
-                    key_end,
-                    value_end: text.len() as u32,
-                }
-            })
-            .collect();
+        Ok(Record::assemble(
+            level,
+            kind,
+            text,
+            message.len(),
+            spans,
+            context,
+        ))
+    }
+
+    fn assemble(
+        level: Level,
+        kind: EntryKind,
+        text: String,
+        message_len: usize,
+        spans: SmallVec<[PairSpan; INLINE_PAIRS]>,
+        context: Arc<Context>,
+    ) -> Record {
         let attributes = if spans.is_empty() {
             Attributes::None
         } else {
             Attributes::Pairs(spans)
         };
-        Ok(Record {
+        Record {
             timestamp_ns: now_unix_nanos(),
             level,
             kind,
             text: text.into_boxed_str(),
-            message_len: message.len() as u32,
+            message_len: message_len as u32,
             attributes,
             context,
-        })
+        }
     }
 
     /// A record whose attributes are one JSON object (or none when `json` is empty).
@@ -194,7 +263,10 @@ impl Record {
     pub fn weight(&self) -> usize {
         let attributes = match &self.attributes {
             Attributes::None => 0,
-            Attributes::Pairs(spans) => std::mem::size_of_val::<[PairSpan]>(spans),
+            Attributes::Pairs(spans) if spans.spilled() => {
+                std::mem::size_of_val::<[PairSpan]>(spans)
+            }
+            Attributes::Pairs(_) => 0,
             Attributes::Json(json) => json.len(),
         };
         std::mem::size_of::<Record>() + self.text.len() + attributes
@@ -234,6 +306,44 @@ mod tests {
         assert_eq!(record.message(), "héllo");
         let back: Vec<(&str, &str)> = record.pairs().collect();
         assert_eq!(back, pairs);
+    }
+
+    #[test]
+    fn byte_pairs_are_checked_piece_by_piece() {
+        let ok = Record::with_utf8_pairs(
+            Level::Info,
+            EntryKind::Log,
+            "né".as_bytes(),
+            [("clé".as_bytes(), "värde".as_bytes())].into_iter(),
+            context(),
+        )
+        .unwrap();
+        assert_eq!(ok.pairs().collect::<Vec<_>>(), [("clé", "värde")]);
+        // "é" is C3 A9: split across key and value, the buffer is UTF-8 but neither piece is.
+        let split = Record::with_utf8_pairs(
+            Level::Info,
+            EntryKind::Log,
+            b"m",
+            [(&b"k\xC3"[..], &b"\xA9v"[..])].into_iter(),
+            context(),
+        );
+        assert_eq!(split.unwrap_err(), RecordError::InvalidUtf8);
+        let split_message = Record::with_utf8_pairs(
+            Level::Info,
+            EntryKind::Log,
+            b"m\xC3",
+            [(&b"\xA9"[..], &b"v"[..])].into_iter(),
+            context(),
+        );
+        assert_eq!(split_message.unwrap_err(), RecordError::InvalidUtf8);
+        let invalid = Record::with_utf8_pairs(
+            Level::Info,
+            EntryKind::Log,
+            b"\xFF",
+            std::iter::empty(),
+            context(),
+        );
+        assert_eq!(invalid.unwrap_err(), RecordError::InvalidUtf8);
     }
 
     #[test]

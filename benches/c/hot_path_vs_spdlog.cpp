@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <barrier>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +57,14 @@ struct Workload {
 Summary measure(const Workload &work, int threads, uint64_t clock) {
     std::vector<std::vector<uint64_t>> samples(threads);
     std::vector<double> amortized(threads);
+    // Every thread stops at the barrier while the backlog drains, so no thread runs ahead
+    // into a queue that another thread's drain is still emptying.
+    std::barrier sync(threads);
+    auto drain = [&](int t) {
+        sync.arrive_and_wait();
+        if (t == 0) work.drain();
+        sync.arrive_and_wait();
+    };
     auto body = [&](int t) {
         samples[t].reserve(kRounds * kCallsPerRound);
         double total_ns = 0;
@@ -63,21 +72,20 @@ Summary measure(const Workload &work, int threads, uint64_t clock) {
             auto start = Clock::now();
             for (int i = 0; i < kCallsPerRound; ++i) work.call();
             total_ns += ns_since(start);
-            if (t == 0) work.drain();
+            drain(t);
             for (int i = 0; i < kCallsPerRound; ++i) {
                 auto one = Clock::now();
                 work.call();
                 uint64_t ns = ns_since(one);
                 samples[t].push_back(ns > clock ? ns - clock : 0);
             }
-            if (t == 0) work.drain();
+            drain(t);
         }
         amortized[t] = total_ns / (kRounds * kCallsPerRound);
     };
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) pool.emplace_back(body, t);
     for (auto &thread : pool) thread.join();
-    work.drain();
 
     std::vector<uint64_t> all;
     for (auto &s : samples) all.insert(all.end(), s.begin(), s.end());
@@ -112,13 +120,12 @@ ferrolog_client *start_ferrolog() {
     return client;
 }
 
-uint64_t counter(ferrolog_client *client, const char *name) {
+void print_stats(ferrolog_client *client) {
     ferrolog_stats *stats;
-    uint64_t value = 0;
+    char json[1024];
     ferrolog_client_stats(client, &stats);
-    ferrolog_stats_get(stats, S(name), &value);
+    if (ferrolog_stats_json(stats, json, sizeof json, nullptr) == FERROLOG_OK) std::printf("ferrolog stats %s\n", json);
     ferrolog_stats_free(stats);
-    return value;
 }
 
 }  // namespace
@@ -175,8 +182,7 @@ int main() {
     std::printf("%-34s %10.2f\n", "ferrolog disabled call (C ABI)", double(ns_since(start)) / kDisabled);
 
     ferrolog_client_shutdown(client, 10000, nullptr);
-    std::printf("ferrolog accepted %llu sent %llu dropped %llu\n", (unsigned long long)counter(client, "accepted"),
-                (unsigned long long)counter(client, "sent"), (unsigned long long)counter(client, "dropped"));
+    print_stats(client);
     ferrolog_logger_free(logger);
     ferrolog_client_free(client);
     spdlog::shutdown();

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 use std::ffi::c_char;
 
-use super::{boundary, ferrolog_result, str_arg, write_out};
+use super::{boundary, bytes_arg, ferrolog_result, str_arg, write_out};
 use crate::client::{LogStatus, Logger};
 use crate::entry::RecordError;
 use crate::level::Level;
@@ -62,18 +62,19 @@ fn record_error(error: RecordError) -> ferrolog_result {
     match error {
         RecordError::InvalidJson => FERROLOG_INVALID_JSON,
         RecordError::TooLarge => FERROLOG_TOO_LARGE,
+        RecordError::InvalidUtf8 => FERROLOG_INVALID_UTF8,
     }
 }
 
-/// Checks every attribute's strings, then lends them out without copying.
+/// Lends out the attributes' keys and values as bytes, checking only for NULL.
 ///
 /// # Safety
 /// `attributes` must be NULL (with `count` 0) or point to `count` attributes whose strings
 /// are readable for their lengths.
-unsafe fn attribute_args<'a>(
+unsafe fn attribute_bytes<'a>(
     attributes: *const ferrolog_attribute,
     count: usize,
-) -> Result<impl Iterator<Item = (&'a str, &'a str)> + Clone, ferrolog_result> {
+) -> Result<impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone, ferrolog_result> {
     let attributes: &[ferrolog_attribute] = match (attributes.is_null(), count) {
         (_, 0) => &[],
         (true, _) => return Err(FERROLOG_NULL_ARGUMENT),
@@ -81,15 +82,15 @@ unsafe fn attribute_args<'a>(
     };
     for a in attributes {
         unsafe {
-            str_arg(a.key, a.key_len)?;
-            str_arg(a.value, a.value_len)?;
+            bytes_arg(a.key, a.key_len)?;
+            bytes_arg(a.value, a.value_len)?;
         }
     }
-    // Checked just above, so these conversions cannot fail.
+    // Checked for NULL just above, so these cannot fail.
     Ok(attributes.iter().map(|a| unsafe {
         (
-            str_arg(a.key, a.key_len).unwrap_or_default(),
-            str_arg(a.value, a.value_len).unwrap_or_default(),
+            bytes_arg(a.key, a.key_len).unwrap_or_default(),
+            bytes_arg(a.value, a.value_len).unwrap_or_default(),
         )
     }))
 }
@@ -147,9 +148,13 @@ pub extern "C" fn ferrolog_log_kv(
             return FERROLOG_FILTERED;
         }
         let result = (|| {
-            let message = unsafe { str_arg(message, message_len)? };
-            let pairs = unsafe { attribute_args(attributes, count)? };
-            Ok(logger.inner.log_pairs(level, message, pairs))
+            let message = unsafe { bytes_arg(message, message_len)? };
+            let pairs = unsafe { attribute_bytes(attributes, count)? };
+            // UTF-8 is checked by the core in one pass over the packed record.
+            logger
+                .inner
+                .log_utf8_pairs(level, message, pairs)
+                .map_err(record_error)
         })();
         result.map_or_else(|code| code, status)
     })
@@ -207,13 +212,17 @@ pub extern "C" fn ferrolog_logger_child_kv(
         let (Some(logger), false) = (unsafe { logger.as_ref() }, out.is_null()) else {
             return FERROLOG_NULL_ARGUMENT;
         };
-        let pairs = match unsafe { attribute_args(attributes, count) } {
+        let pairs = match unsafe { attribute_bytes(attributes, count) } {
             Ok(pairs) => pairs,
             Err(code) => return code,
         };
-        let map: Map<String, Value> = pairs
-            .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+        let utf8 = |bytes| std::str::from_utf8(bytes).map(str::to_owned);
+        let map: Result<Map<String, Value>, std::str::Utf8Error> = pairs
+            .map(|(k, v)| Ok((utf8(k)?, Value::String(utf8(v)?))))
             .collect();
+        let Ok(map) = map else {
+            return FERROLOG_INVALID_UTF8;
+        };
         unsafe { write_out(out, ferrolog_logger::boxed(logger.inner.child(map))) };
         FERROLOG_OK
     })

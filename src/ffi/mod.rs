@@ -42,6 +42,21 @@ macro_rules! boundary {
 }
 pub(crate) use boundary;
 
+/// Reads a `(ptr, len)` byte argument without checking its encoding.
+///
+/// # Safety
+/// `ptr` must be NULL or point to `len` readable bytes.
+pub(crate) unsafe fn bytes_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+) -> Result<&'a [u8], ferrolog_result> {
+    match (ptr.is_null(), len) {
+        (_, 0) => Ok(&[]),
+        (true, _) => Err(ferrolog_result::FERROLOG_NULL_ARGUMENT),
+        (false, _) => Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) }),
+    }
+}
+
 /// Reads a `(ptr, len)` string argument.
 ///
 /// # Safety
@@ -50,14 +65,7 @@ pub(crate) unsafe fn str_arg<'a>(
     ptr: *const c_char,
     len: usize,
 ) -> Result<&'a str, ferrolog_result> {
-    if ptr.is_null() {
-        return if len == 0 {
-            Ok("")
-        } else {
-            Err(ferrolog_result::FERROLOG_NULL_ARGUMENT)
-        };
-    }
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    let bytes = unsafe { bytes_arg(ptr, len)? };
     std::str::from_utf8(bytes).map_err(|_| ferrolog_result::FERROLOG_INVALID_UTF8)
 }
 

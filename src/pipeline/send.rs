@@ -61,7 +61,10 @@ impl Sender {
         // and the worker carries on; it never takes the host process down.
         let request = match guarded(|| self.encoder.encode(&batch)) {
             Some(request) => request,
-            None => return Ok(self.internal_error(shared, entries)),
+            None => {
+                self.internal_error(shared, entries);
+                return Ok(());
+            }
         };
         let settled = || counters.settled.load(Relaxed);
         let mut retries = 0u32;
@@ -79,7 +82,10 @@ impl Sender {
             };
             let answer = guarded(|| self.transport.send(&request, timeout));
             let verdict = match answer.map(|a| a.map(|r| guarded(|| self.encoder.judge(&r)))) {
-                None | Some(Ok(None)) => return Ok(self.internal_error(shared, entries)),
+                None | Some(Ok(None)) => {
+                    self.internal_error(shared, entries);
+                    return Ok(());
+                }
                 Some(Ok(Some(verdict))) => verdict,
                 Some(Err(error)) => {
                     self.diagnostics
