@@ -31,6 +31,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * How deeply attribute values may nest. Deeper input is refused on the caller's thread: the
+ * protocols wrap attributes in a few more levels, and decoders stop at 128.
+ */
+#define MAX_ATTRIBUTE_DEPTH 64
+
 #define FERROLOG_LEVEL_EMERGENCY 1
 
 #define FERROLOG_LEVEL_ALERT 2
@@ -176,8 +182,11 @@ ferrolog_result ferrolog_client_flush(const ferrolog_client *client,
                                       uint64_t *left);
 
 /**
- * Stops accepting entries, delivers what is owed within `timeout_ms`, drops the rest, and
- * stops the workers. A second call does nothing. Results as `ferrolog_client_flush`.
+ * Stops accepting entries, delivers what is owed within `timeout_ms`, drops the rest with
+ * a reason, and stops the workers. Returns `FERROLOG_OK` when everything went out before the
+ * deadline, else `FERROLOG_TIMEOUT`; `*left` (when not NULL) receives the entries still in
+ * a request that began before the shutdown and had not ended by its deadline. A second
+ * call does nothing and reports the same way.
  */
 ferrolog_result ferrolog_client_shutdown(const ferrolog_client *client,
                                          uint64_t timeout_ms,
@@ -237,9 +246,11 @@ void ferrolog_error_free(ferrolog_error *error);
 
 /**
  * Logs `message` at `level` (1 emergency … 8 debug) with attributes given as one JSON
- * object (`json` may be NULL with `json_len` 0 for none). Returns `FERROLOG_OK` when the
- * entry was accepted, `FERROLOG_FILTERED`, `FERROLOG_DROPPED` or `FERROLOG_SHUT_DOWN`, or an
- * argument error (`FERROLOG_INVALID_JSON` when the JSON is not one object).
+ * object (`json` may be NULL with `json_len` 0 for none) nested at most 64 levels. Returns
+ * `FERROLOG_OK` when the entry was accepted, `FERROLOG_FILTERED`, `FERROLOG_DROPPED` or
+ * `FERROLOG_SHUT_DOWN`, or an argument error (`FERROLOG_INVALID_JSON` when the JSON is not
+ * one such object). A call below the minimum level returns `FERROLOG_FILTERED` at once,
+ * without reading its other arguments.
  */
 ferrolog_result ferrolog_log(const ferrolog_logger *logger,
                              int32_t level,
@@ -264,7 +275,8 @@ ferrolog_result ferrolog_log_kv(const ferrolog_logger *logger,
 bool ferrolog_logger_enabled(const ferrolog_logger *logger, int32_t level);
 
 /**
- * A child logger whose attributes are this logger's with the JSON object `json` on top.
+ * A child logger whose attributes are this logger's with the JSON object `json` on top
+ * (nested at most 64 levels, as for `ferrolog_log`).
  */
 ferrolog_result ferrolog_logger_child(const ferrolog_logger *logger,
                                       const char *json,
@@ -306,7 +318,7 @@ const char *ferrolog_result_str(int32_t result);
  * Reads one counter by name: `accepted`, `sent`, `retried`, `requests`, `queued`, `dropped`
  * (all reasons), or a drop reason (`queue_overflow`, `network_error`, `send_error`,
  * `ratelimit_backoff`, `quota_exceeded`, `before_send`, `validation_error`, `sampled`,
- * `shutdown`). An unknown name gives `FERROLOG_INVALID_ARGUMENT`.
+ * `shutdown`, `internal_error`). An unknown name gives `FERROLOG_INVALID_ARGUMENT`.
  */
 ferrolog_result ferrolog_stats_get(const ferrolog_stats *stats,
                                    const char *name,

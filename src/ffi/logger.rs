@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use super::{boundary, bytes_arg, ferrolog_result, str_arg, write_out};
 use crate::client::{LogStatus, Logger};
-use crate::entry::RecordError;
+use crate::entry::{validate_json_object, RecordError};
 use crate::level::Level;
 
 use ferrolog_result::*;
@@ -96,9 +96,11 @@ unsafe fn attribute_bytes<'a>(
 }
 
 /// Logs `message` at `level` (1 emergency … 8 debug) with attributes given as one JSON
-/// object (`json` may be NULL with `json_len` 0 for none). Returns `FERROLOG_OK` when the
-/// entry was accepted, `FERROLOG_FILTERED`, `FERROLOG_DROPPED` or `FERROLOG_SHUT_DOWN`, or an
-/// argument error (`FERROLOG_INVALID_JSON` when the JSON is not one object).
+/// object (`json` may be NULL with `json_len` 0 for none) nested at most 64 levels. Returns
+/// `FERROLOG_OK` when the entry was accepted, `FERROLOG_FILTERED`, `FERROLOG_DROPPED` or
+/// `FERROLOG_SHUT_DOWN`, or an argument error (`FERROLOG_INVALID_JSON` when the JSON is not
+/// one such object). A call below the minimum level returns `FERROLOG_FILTERED` at once,
+/// without reading its other arguments.
 #[no_mangle]
 pub extern "C" fn ferrolog_log(
     logger: *const ferrolog_logger,
@@ -112,8 +114,14 @@ pub extern "C" fn ferrolog_log(
         let Some(logger) = (unsafe { logger.as_ref() }) else {
             return FERROLOG_NULL_ARGUMENT;
         };
+        let level = match level_arg(level) {
+            Ok(level) => level,
+            Err(code) => return code,
+        };
+        if !logger.inner.enabled(level) {
+            return FERROLOG_FILTERED;
+        }
         let result = (|| {
-            let level = level_arg(level)?;
             let message = unsafe { str_arg(message, message_len)? };
             let json = unsafe { str_arg(json, json_len)? };
             logger
@@ -171,7 +179,8 @@ pub extern "C" fn ferrolog_logger_enabled(logger: *const ferrolog_logger, level:
     })
 }
 
-/// A child logger whose attributes are this logger's with the JSON object `json` on top.
+/// A child logger whose attributes are this logger's with the JSON object `json` on top
+/// (nested at most 64 levels, as for `ferrolog_log`).
 #[no_mangle]
 pub extern "C" fn ferrolog_logger_child(
     logger: *const ferrolog_logger,
@@ -187,17 +196,25 @@ pub extern "C" fn ferrolog_logger_child(
             Ok(json) => json,
             Err(code) => return code,
         };
-        let attributes = if json.trim().is_empty() {
-            Map::new()
-        } else {
-            match serde_json::from_str::<Value>(json) {
-                Ok(Value::Object(map)) => map,
-                _ => return FERROLOG_INVALID_JSON,
-            }
+        let attributes = match json_object(json) {
+            Ok(attributes) => attributes,
+            Err(code) => return code,
         };
         unsafe { write_out(out, ferrolog_logger::boxed(logger.inner.child(attributes))) };
         FERROLOG_OK
     })
+}
+
+/// The attributes of a child: empty text is none; otherwise one object within the depth limit.
+fn json_object(json: &str) -> Result<Map<String, Value>, ferrolog_result> {
+    if json.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    validate_json_object(json).map_err(record_error)?;
+    match serde_json::from_str::<Value>(json) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(FERROLOG_INVALID_JSON),
+    }
 }
 
 /// A child logger with `count` string attributes added.

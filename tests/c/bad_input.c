@@ -164,6 +164,9 @@ static void test_empty_strings(ferrolog_config *config, ferrolog_logger *logger,
     CHECK_RESULT(ferrolog_logger_child(logger, NULL, 0, &child), FERROLOG_OK);
     ferrolog_logger_free(child);
     child = NULL;
+    CHECK_RESULT(ferrolog_logger_child_kv(logger, NULL, 0, &child), FERROLOG_OK);
+    ferrolog_logger_free(child);
+    child = NULL;
     CHECK_RESULT(ferrolog_logger_child_kv(logger, empty, 1, &child), FERROLOG_OK);
     ferrolog_logger_free(child);
 
@@ -222,6 +225,31 @@ static void test_invalid_utf8(ferrolog_config *config, ferrolog_logger *logger,
     check_context(NULL);
 }
 
+/* A character split across two strings: the concatenation is UTF-8, but neither piece is. */
+static void test_split_characters(ferrolog_logger *logger) {
+    const struct {
+        const char *name;
+        const char *message;
+        size_t message_len;
+        ferrolog_attribute attributes[2];
+    } cases[] = {
+        {"message | key", S("caf\xc3"), {{S("\xa9"), S("v")}, {S("k"), S("v")}}},
+        {"key | value", S("m"), {{S("k\xc3"), S("\xa9")}, {S("k"), S("v")}}},
+        {"value | next key", S("m"), {{S("k"), S("v\xc3")}, {S("\xa9"), S("v")}}},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        ferrolog_logger *child = NULL;
+        check_context(cases[i].name);
+        CHECK_RESULT(ferrolog_log_kv(logger, FERROLOG_LEVEL_INFO, cases[i].message,
+                                     cases[i].message_len, cases[i].attributes, 2),
+                     FERROLOG_INVALID_UTF8);
+        CHECK_RESULT(ferrolog_logger_child_kv(logger, cases[i].attributes, 2, &child),
+                     FERROLOG_INVALID_UTF8);
+        CHECK(child == NULL);
+    }
+    check_context(NULL);
+}
+
 static void test_malformed_json(ferrolog_logger *logger) {
     for (size_t i = 0; i < COUNT(malformed_json); i++) {
         ferrolog_logger *child = NULL;
@@ -235,6 +263,35 @@ static void test_malformed_json(ferrolog_logger *logger) {
         CHECK(child == NULL);
     }
     check_context(NULL);
+}
+
+/* {"a":{"a":...1...}} nested `depth` levels, NUL-terminated, in `buf`; returns its length. */
+static size_t nested_object(char *buf, size_t capacity, int depth) {
+    size_t len = 0;
+    for (int i = 0; i < depth && len + 5 < capacity; ++i) len += (size_t)sprintf(buf + len, "{\"a\":");
+    buf[len++] = '1';
+    for (int i = 0; i < depth && len + 1 < capacity; ++i) buf[len++] = '}';
+    buf[len] = '\0';
+    return len;
+}
+
+/* Attributes nest at most 64 levels: deeper ones are refused on the call, never lost later. */
+static void test_nesting_depth(ferrolog_logger *logger) {
+    static char json[8192];
+    ferrolog_logger *child = NULL;
+    size_t len = nested_object(json, sizeof json, 64);
+    CHECK_RESULT(ferrolog_log(logger, FERROLOG_LEVEL_INFO, S("deep"), json, len), FERROLOG_OK);
+    CHECK_RESULT(ferrolog_logger_child(logger, json, len, &child), FERROLOG_OK);
+    ferrolog_logger_free(child);
+    const int too_deep[] = {65, 127, 128, 1000};
+    for (size_t i = 0; i < COUNT(too_deep); ++i) {
+        len = nested_object(json, sizeof json, too_deep[i]);
+        child = NULL;
+        CHECK_RESULT(ferrolog_log(logger, FERROLOG_LEVEL_INFO, S("deeper"), json, len),
+                     FERROLOG_INVALID_JSON);
+        CHECK_RESULT(ferrolog_logger_child(logger, json, len, &child), FERROLOG_INVALID_JSON);
+        CHECK(child == NULL);
+    }
 }
 
 static void test_levels(ferrolog_client *client, ferrolog_logger *logger) {
@@ -410,7 +467,9 @@ int main(void) {
     test_null_arguments(config, client, logger, stats);
     test_empty_strings(config, logger, stats);
     test_invalid_utf8(config, logger, stats);
+    test_split_characters(logger);
     test_malformed_json(logger);
+    test_nesting_depth(logger);
     test_levels(client, logger);
     test_sizes(client, logger);
     test_config_errors();

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds every C test (tests/c/*.c), happy_path.c again as C++, and the C quickstart against
 # target/release/libferrolog.so, and runs each under valgrind against a live ferrolog-collector
-# on an ephemeral port.
-# Expects `cargo build --release --workspace` to have run. Prints PASS/FAIL per test, a failed
-# test's output, and last the line "N passed, M failed", which CI reads.
+# on an ephemeral port. Expects `cargo build --release --workspace` to have run. Prints PASS or
+# FAIL per test with a failed test's output, and last the line "N passed, M failed", which CI
+# reads.
+#
+# The tests find the collector through FERROLOG_TEST_COLLECTOR (its base URL),
+# FERROLOG_TEST_ENDPOINT (its ingest URL) and FERROLOG_TEST_TOOL (support/collector.py); set
+# them by hand to run one test binary on its own.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -21,6 +25,7 @@ done
 command -v python3 >/dev/null || die "python3 is needed to query the collector"
 if ! command -v valgrind >/dev/null; then
     # CI runs on a fresh machine as root.
+    export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
 fi
 
@@ -84,7 +89,8 @@ run_test() {
     local name=$1 build=$2 source=$3
     local binary=$work/$name log=$work/$name.log
     # A fault an earlier test left switched on must not leak into this one.
-    python3 "$support/collector.py" "$collector_url" request DELETE /api/faults
+    python3 "$support/collector.py" "$collector_url" request DELETE /api/faults ||
+        die "the collector stopped answering: $(cat "$work/collector.err")"
     if "$build" "$source" "$binary" >"$log" 2>&1 &&
         timeout 120 valgrind "${valgrind_flags[@]}" "$binary" >>"$log" 2>&1; then
         echo "PASS $name"

@@ -1,6 +1,6 @@
 /*
- * Assertions for the C tests. A failed check prints where and what, and the test carries on so
- * one run shows every failure; main ends with `return check_finish();`.
+ * Assertions and fixtures for the C tests. A failed check prints where and what, and the test
+ * carries on so one run shows every failure; main ends with `return check_finish();`.
  */
 #ifndef FERROLOG_TEST_CHECK_H
 #define FERROLOG_TEST_CHECK_H
