@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::config::{Config, ConfigError, Protocol};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
-use crate::entry::{EntryKind, Record, RecordError};
+use crate::entry::{Record, RecordError};
 use crate::level::Level;
 use crate::pipeline::stats::{DropReason, Stats};
 use crate::pipeline::{Encoder, FlushReport, Pipeline, Pushed, Settings};
@@ -190,10 +190,8 @@ impl Logger {
             return LogStatus::Filtered;
         }
         // String pairs cannot be malformed; only an entry beyond 4 GiB is refused, as a drop.
-        self.submit(|context| {
-            Record::with_pairs(level, EntryKind::Log, message, attributes, context)
-        })
-        .unwrap_or(LogStatus::Dropped)
+        self.submit(|context| Record::with_pairs(level, message, attributes, context))
+            .unwrap_or(LogStatus::Dropped)
     }
 
     /// Logs with string attributes given as bytes that must be UTF-8, as they come from C;
@@ -207,9 +205,7 @@ impl Logger {
         if !self.enabled(level) {
             return Ok(LogStatus::Filtered);
         }
-        self.submit(|context| {
-            Record::with_utf8_pairs(level, EntryKind::Log, message, attributes, context)
-        })
+        self.submit(|context| Record::with_utf8_pairs(level, message, attributes, context))
     }
 
     /// Logs with attributes given as one JSON object; an empty string means none.
@@ -222,9 +218,7 @@ impl Logger {
         if !self.enabled(level) {
             return Ok(LogStatus::Filtered);
         }
-        self.submit(|context| {
-            Record::with_json(level, EntryKind::Log, message, attributes, context)
-        })
+        self.submit(|context| Record::with_json(level, message, attributes, context))
     }
 
     fn submit(

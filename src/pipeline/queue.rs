@@ -88,14 +88,12 @@ impl Queue {
 mod tests {
     use super::*;
     use crate::context::Context;
-    use crate::entry::EntryKind;
     use crate::level::Level;
     use std::sync::Arc;
 
     fn record(message: &str) -> Record {
         Record::with_pairs(
             Level::Info,
-            EntryKind::Log,
             message,
             std::iter::empty(),
             Arc::new(Context::default()),

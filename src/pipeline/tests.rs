@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use super::*;
 use crate::context::Context;
-use crate::entry::EntryKind;
 use crate::transport::{Request, Response};
 
 struct PanickingEncoder;
@@ -51,7 +50,6 @@ fn settings() -> Settings {
 fn record(message: &str) -> Record {
     Record::with_pairs(
         Level::Info,
-        EntryKind::Log,
         message,
         std::iter::empty(),
         Arc::new(Context::default()),

@@ -161,7 +161,6 @@ impl Encoder for LuminaLogEncoder {
 mod tests {
     use super::*;
     use crate::context::Context;
-    use crate::entry::EntryKind;
     use crate::level::Level;
     use std::sync::Arc;
 
@@ -180,7 +179,6 @@ mod tests {
     fn record(level: Level, message: &str, pairs: &[(&str, &str)]) -> Record {
         let mut record = Record::with_pairs(
             level,
-            EntryKind::Log,
             message,
             pairs.iter().copied(),
             Arc::new(Context::default()),

@@ -5,17 +5,22 @@
 //! validated text, and an `Arc` of the logger's context. Merging, scrubbing and encoding all
 //! happen later, on the worker.
 
-use std::marker::PhantomData;
+mod json_depth;
+mod payload;
+
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
 use crate::context::Context;
 use crate::level::Level;
+
+pub(crate) use json_depth::validate_json_object;
+pub use json_depth::MAX_ATTRIBUTE_DEPTH;
+pub use payload::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
 
 /// The seven entry types; the numbers are LogFlux's `X-LF-Entry-Type` and part of the C ABI.
 #[repr(u8)]
@@ -59,10 +64,12 @@ pub struct PairSpan {
 pub struct Record {
     pub timestamp_ns: u64,
     pub level: Level,
-    pub kind: EntryKind,
     text: Box<str>,
     message_len: u32,
     attributes: Attributes,
+    /// What a non-log entry carries beyond message and attributes; boxed, so a log pays
+    /// one pointer for it.
+    payload: Option<Box<Payload>>,
     pub context: Arc<Context>,
 }
 
@@ -117,7 +124,6 @@ impl Record {
     /// A record whose attributes are string pairs.
     pub fn with_pairs<'a>(
         level: Level,
-        kind: EntryKind,
         message: &str,
         pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
         context: Arc<Context>,
@@ -126,14 +132,7 @@ impl Record {
         let (packed, spans) = pack(message.as_bytes(), bytes)?;
         // SAFETY: every piece was a `&str`, and a concatenation of UTF-8 strings is UTF-8.
         let text = unsafe { String::from_utf8_unchecked(packed) };
-        Ok(Record::assemble(
-            level,
-            kind,
-            text,
-            message.len(),
-            spans,
-            context,
-        ))
+        Ok(Record::assemble(level, text, message.len(), spans, context))
     }
 
     /// A record from byte strings that must each be UTF-8, as they come from C. The bytes are
@@ -142,7 +141,6 @@ impl Record {
     /// its own. One pass over the buffer is several times cheaper than one per short piece.
     pub fn with_utf8_pairs<'a>(
         level: Level,
-        kind: EntryKind,
         message: &[u8],
         pairs: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
         context: Arc<Context>,
@@ -156,19 +154,11 @@ impl Record {
         if !boundaries.all(|at| text.is_char_boundary(at as usize)) {
             return Err(RecordError::InvalidUtf8);
         }
-        Ok(Record::assemble(
-            level,
-            kind,
-            text,
-            message.len(),
-            spans,
-            context,
-        ))
+        Ok(Record::assemble(level, text, message.len(), spans, context))
     }
 
     fn assemble(
         level: Level,
-        kind: EntryKind,
         text: String,
         message_len: usize,
         spans: SmallVec<[PairSpan; INLINE_PAIRS]>,
@@ -182,10 +172,10 @@ impl Record {
         Record {
             timestamp_ns: now_unix_nanos(),
             level,
-            kind,
             text: text.into_boxed_str(),
             message_len: message_len as u32,
             attributes,
+            payload: None,
             context,
         }
     }
@@ -193,7 +183,6 @@ impl Record {
     /// A record whose attributes are one JSON object (or none when `json` is empty).
     pub fn with_json(
         level: Level,
-        kind: EntryKind,
         message: &str,
         json: &str,
         context: Arc<Context>,
@@ -210,12 +199,26 @@ impl Record {
         Ok(Record {
             timestamp_ns: now_unix_nanos(),
             level,
-            kind,
             text: message.into(),
             message_len: message.len() as u32,
             attributes,
+            payload: None,
             context,
         })
+    }
+
+    /// Makes this record a non-log entry of the payload's type.
+    pub fn with_payload(mut self, payload: Payload) -> Record {
+        self.payload = Some(Box::new(payload));
+        self
+    }
+
+    pub fn kind(&self) -> EntryKind {
+        self.payload.as_ref().map_or(EntryKind::Log, |p| p.kind())
+    }
+
+    pub fn payload(&self) -> Option<&Payload> {
+        self.payload.as_deref()
     }
 
     pub fn message(&self) -> &str {
@@ -271,91 +274,8 @@ impl Record {
             Attributes::Pairs(_) => 0,
             Attributes::Json(json) => json.len(),
         };
-        std::mem::size_of::<Record>() + self.text.len() + attributes
-    }
-}
-
-/// How deeply attribute values may nest. Deeper input is refused on the caller's thread: the
-/// protocols wrap attributes in a few more levels, and decoders stop at 128.
-pub const MAX_ATTRIBUTE_DEPTH: u32 = 64;
-
-/// Checks that `json` is exactly one JSON object nested at most [`MAX_ATTRIBUTE_DEPTH`] levels,
-/// without building it, which keeps bad input an error on the caller's thread at little cost.
-pub(crate) fn validate_json_object(json: &str) -> Result<(), RecordError> {
-    if !json.trim_start().starts_with('{') {
-        return Err(RecordError::InvalidJson);
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    Bounded(MAX_ATTRIBUTE_DEPTH)
-        .deserialize(&mut deserializer)
-        .and_then(|()| deserializer.end())
-        .map_err(|_| RecordError::InvalidJson)
-}
-
-/// A visitor that accepts any JSON value with at most `.0` levels of arrays and objects.
-struct Bounded(u32);
-
-impl Bounded {
-    fn inner<E: serde::de::Error>(&self) -> Result<Bounded, E> {
-        self.0
-            .checked_sub(1)
-            .map(Bounded)
-            .ok_or_else(|| E::custom("attributes nest too deeply"))
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Bounded {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Bounded {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a JSON value nested at most {} levels", self.0)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let inner = self.inner()?;
-        while seq.next_element_seed(Bounded(inner.0))?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let inner = self.inner()?;
-        while map
-            .next_entry_seed(PhantomData::<IgnoredAny>, Bounded(inner.0))?
-            .is_some()
-        {}
-        Ok(())
+        let payload = self.payload.as_ref().map_or(0, |p| p.weight());
+        std::mem::size_of::<Record>() + self.text.len() + attributes + payload
     }
 }
 
@@ -370,14 +290,8 @@ mod tests {
     #[test]
     fn pairs_are_packed_after_the_message() {
         let pairs = [("user", "42"), ("", "empty key"), ("path", "/a/b")];
-        let record = Record::with_pairs(
-            Level::Info,
-            EntryKind::Log,
-            "héllo",
-            pairs.iter().copied(),
-            context(),
-        )
-        .unwrap();
+        let record =
+            Record::with_pairs(Level::Info, "héllo", pairs.iter().copied(), context()).unwrap();
         assert_eq!(record.message(), "héllo");
         let back: Vec<(&str, &str)> = record.pairs().collect();
         assert_eq!(back, pairs);
@@ -387,7 +301,6 @@ mod tests {
     fn byte_pairs_are_checked_piece_by_piece() {
         let ok = Record::with_utf8_pairs(
             Level::Info,
-            EntryKind::Log,
             "né".as_bytes(),
             [("clé".as_bytes(), "värde".as_bytes())].into_iter(),
             context(),
@@ -397,7 +310,6 @@ mod tests {
         // "é" is C3 A9: split across key and value, the buffer is UTF-8 but neither piece is.
         let split = Record::with_utf8_pairs(
             Level::Info,
-            EntryKind::Log,
             b"m",
             [(&b"k\xC3"[..], &b"\xA9v"[..])].into_iter(),
             context(),
@@ -405,37 +317,24 @@ mod tests {
         assert_eq!(split.unwrap_err(), RecordError::InvalidUtf8);
         let split_message = Record::with_utf8_pairs(
             Level::Info,
-            EntryKind::Log,
             b"m\xC3",
             [(&b"\xA9"[..], &b"v"[..])].into_iter(),
             context(),
         );
         assert_eq!(split_message.unwrap_err(), RecordError::InvalidUtf8);
-        let invalid = Record::with_utf8_pairs(
-            Level::Info,
-            EntryKind::Log,
-            b"\xFF",
-            std::iter::empty(),
-            context(),
-        );
+        let invalid = Record::with_utf8_pairs(Level::Info, b"\xFF", std::iter::empty(), context());
         assert_eq!(invalid.unwrap_err(), RecordError::InvalidUtf8);
     }
 
     #[test]
     fn json_attributes_must_be_one_object() {
-        let ok = Record::with_json(
-            Level::Info,
-            EntryKind::Log,
-            "m",
-            r#"{"a":[1,{"b":null}]}"#,
-            context(),
-        );
+        let ok = Record::with_json(Level::Info, "m", r#"{"a":[1,{"b":null}]}"#, context());
         assert!(matches!(ok.unwrap().attributes(), Attributes::Json(_)));
         for bad in ["[1,2]", "{\"a\":", "{} {}", "\"s\"", "{\"a\":1,}"] {
-            let err = Record::with_json(Level::Info, EntryKind::Log, "m", bad, context());
+            let err = Record::with_json(Level::Info, "m", bad, context());
             assert_eq!(err.unwrap_err(), RecordError::InvalidJson, "{bad}");
         }
-        let empty = Record::with_json(Level::Info, EntryKind::Log, "m", "  ", context()).unwrap();
+        let empty = Record::with_json(Level::Info, "m", "  ", context()).unwrap();
         let nested = |depth: usize| format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
         assert!(validate_json_object(&nested(MAX_ATTRIBUTE_DEPTH as usize)).is_ok());
         for depth in [MAX_ATTRIBUTE_DEPTH as usize + 1, 127, 128, 5000] {
@@ -460,7 +359,6 @@ mod tests {
         ));
         let pairs = Record::with_pairs(
             Level::Info,
-            EntryKind::Log,
             "m",
             [("b", "own")].into_iter(),
             context.clone(),
@@ -473,8 +371,7 @@ mod tests {
                 .cloned()
                 .unwrap()
         );
-        let json = Record::with_json(Level::Info, EntryKind::Log, "m", r#"{"a":[true]}"#, context)
-            .unwrap();
+        let json = Record::with_json(Level::Info, "m", r#"{"a":[true]}"#, context).unwrap();
         assert_eq!(
             json.merged_attributes(),
             serde_json::json!({"a": [true], "b": "ctx"})
@@ -486,17 +383,9 @@ mod tests {
 
     #[test]
     fn weight_grows_with_content() {
-        let small = Record::with_pairs(
-            Level::Info,
-            EntryKind::Log,
-            "a",
-            std::iter::empty(),
-            context(),
-        )
-        .unwrap();
+        let small = Record::with_pairs(Level::Info, "a", std::iter::empty(), context()).unwrap();
         let big = Record::with_pairs(
             Level::Info,
-            EntryKind::Log,
             &"x".repeat(1000),
             [("k", "v")].into_iter(),
             context(),

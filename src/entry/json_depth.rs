@@ -1,0 +1,91 @@
+//! Validating attribute JSON on the caller's thread: one object, bounded nesting, nothing built.
+
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::RecordError;
+
+/// How deeply attribute values may nest. Deeper input is refused on the caller's thread: the
+/// protocols wrap attributes in a few more levels, and decoders stop at 128.
+pub const MAX_ATTRIBUTE_DEPTH: u32 = 64;
+
+/// Checks that `json` is exactly one JSON object nested at most [`MAX_ATTRIBUTE_DEPTH`] levels,
+/// without building it, which keeps bad input an error on the caller's thread at little cost.
+pub(crate) fn validate_json_object(json: &str) -> Result<(), RecordError> {
+    if !json.trim_start().starts_with('{') {
+        return Err(RecordError::InvalidJson);
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    Bounded(MAX_ATTRIBUTE_DEPTH)
+        .deserialize(&mut deserializer)
+        .and_then(|()| deserializer.end())
+        .map_err(|_| RecordError::InvalidJson)
+}
+
+/// A visitor that accepts any JSON value with at most `.0` levels of arrays and objects.
+struct Bounded(u32);
+
+impl Bounded {
+    fn inner<E: serde::de::Error>(&self) -> Result<Bounded, E> {
+        self.0
+            .checked_sub(1)
+            .map(Bounded)
+            .ok_or_else(|| E::custom("attributes nest too deeply"))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Bounded {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Bounded {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a JSON value nested at most {} levels", self.0)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let inner = self.inner()?;
+        while seq.next_element_seed(Bounded(inner.0))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let inner = self.inner()?;
+        while map
+            .next_entry_seed(PhantomData::<IgnoredAny>, Bounded(inner.0))?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
