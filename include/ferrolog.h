@@ -37,6 +37,12 @@
  */
 #define MAX_ATTRIBUTE_DEPTH 64
 
+#define FERROLOG_METRIC_COUNTER 1
+
+#define FERROLOG_METRIC_GAUGE 2
+
+#define FERROLOG_METRIC_DISTRIBUTION 3
+
 #define FERROLOG_LEVEL_EMERGENCY 1
 
 #define FERROLOG_LEVEL_ALERT 2
@@ -140,6 +146,23 @@ typedef struct ferrolog_logger ferrolog_logger;
 typedef struct ferrolog_stats ferrolog_stats;
 
 /**
+ * A UTF-8 string argument passed by value: `ptr` may be NULL only when `len` is 0.
+ */
+typedef struct {
+  const char *ptr;
+  size_t len;
+} ferrolog_str;
+
+/**
+ * One telemetry reading; `unit` may be empty.
+ */
+typedef struct {
+  ferrolog_str name;
+  double value;
+  ferrolog_str unit;
+} ferrolog_reading;
+
+/**
  * One string attribute, for the key/value forms. Neither string needs a NUL terminator.
  */
 typedef struct {
@@ -231,6 +254,66 @@ ferrolog_result ferrolog_config_set(ferrolog_config *config,
 ferrolog_result ferrolog_config_apply_env(ferrolog_config *config, ferrolog_error **error);
 
 void ferrolog_config_free(ferrolog_config *config);
+
+/**
+ * Records a metric (`kind` one of `FERROLOG_METRIC_*`) with an optional unit and JSON
+ * attributes. A NaN or infinite `value` gives `FERROLOG_INVALID_ARGUMENT`.
+ */
+ferrolog_result ferrolog_metric(const ferrolog_logger *logger,
+                                int32_t kind,
+                                ferrolog_str name,
+                                double value,
+                                ferrolog_str unit,
+                                ferrolog_str attributes_json);
+
+/**
+ * Records a named event with JSON attributes.
+ */
+ferrolog_result ferrolog_event(const ferrolog_logger *logger,
+                               ferrolog_str name,
+                               ferrolog_str attributes_json);
+
+/**
+ * Records an audit entry: `actor` did `action` to `resource`/`resource_id`, ending in
+ * `outcome` (empty: "success"). `actor_type` may be empty. Audit entries are never sampled.
+ */
+ferrolog_result ferrolog_audit(const ferrolog_logger *logger,
+                               ferrolog_str action,
+                               ferrolog_str actor,
+                               ferrolog_str actor_type,
+                               ferrolog_str resource,
+                               ferrolog_str resource_id,
+                               ferrolog_str outcome,
+                               ferrolog_str attributes_json);
+
+/**
+ * Records `count` readings from device `device_id`. `managed` telemetry is sent compressed
+ * but not encrypted under LogFlux (entry type 7). Non-finite values give
+ * `FERROLOG_INVALID_ARGUMENT`.
+ */
+ferrolog_result ferrolog_telemetry(const ferrolog_logger *logger,
+                                   ferrolog_str device_id,
+                                   const ferrolog_reading *readings,
+                                   size_t count,
+                                   bool managed,
+                                   ferrolog_str attributes_json);
+
+/**
+ * Records a finished span: 32-hex `trace_id`, 16-hex `span_id` and `parent_span_id` (empty
+ * for a root span), `operation`, `name`, start and end as Unix nanoseconds, and whether it
+ * ended in error. Malformed or all-zero ids, or an end before the start, give
+ * `FERROLOG_INVALID_ARGUMENT`.
+ */
+ferrolog_result ferrolog_span_record(const ferrolog_logger *logger,
+                                     ferrolog_str trace_id,
+                                     ferrolog_str span_id,
+                                     ferrolog_str parent_span_id,
+                                     ferrolog_str operation,
+                                     ferrolog_str name,
+                                     uint64_t start_unix_ns,
+                                     uint64_t end_unix_ns,
+                                     bool error,
+                                     ferrolog_str attributes_json);
 
 /**
  * The error's message, NUL-terminated, valid until the error is freed. NULL gives "".

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::config::{Config, ConfigError, Protocol};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
-use crate::entry::{Record, RecordError};
+use crate::entry::{Payload, Record, RecordError};
 use crate::level::Level;
 use crate::pipeline::stats::{DropReason, Stats};
 use crate::pipeline::{Encoder, FlushReport, Pipeline, Pushed, Settings};
@@ -221,12 +221,42 @@ impl Logger {
         self.submit(|context| Record::with_json(level, message, attributes, context))
     }
 
+    /// Sends a non-log entry whose name-like member is `name` (the metric's or event's name,
+    /// the span's name, the audit action, the device id) and whose attributes are the JSON
+    /// object `attributes` (empty for none). Non-log entries are not held to the minimum
+    /// level; audit entries are never sampled. `level` defaults to the type's own.
+    pub fn emit(
+        &self,
+        level: Option<Level>,
+        name: &str,
+        attributes: &str,
+        payload: Payload,
+    ) -> Result<LogStatus, RecordError> {
+        if !payload.is_finite() {
+            return Err(RecordError::NotFinite);
+        }
+        let sampled = !matches!(payload, Payload::Audit(_));
+        let level = level.unwrap_or_else(|| payload.default_level());
+        self.submit_sampled(sampled, |context| {
+            Record::with_json(level, name, attributes, context).map(|r| r.with_payload(payload))
+        })
+    }
+
     fn submit(
         &self,
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
+        self.submit_sampled(true, build)
+    }
+
+    /// Samples (when asked) before any work on the entry, then builds and queues it.
+    fn submit_sampled(
+        &self,
+        sampled: bool,
+        build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
+    ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
-        if inner.keep_below != u32::MAX && fastrand::u32(..) >= inner.keep_below {
+        if sampled && inner.keep_below != u32::MAX && fastrand::u32(..) >= inner.keep_below {
             inner.pipeline.refuse(DropReason::Sampled);
             return Ok(LogStatus::Filtered);
         }

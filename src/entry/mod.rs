@@ -82,6 +82,8 @@ pub enum RecordError {
     TooLarge,
     /// A string given as bytes was not UTF-8.
     InvalidUtf8,
+    /// A metric or telemetry value was NaN or infinite, which no protocol can carry.
+    NotFinite,
 }
 
 type Packed = (Vec<u8>, SmallVec<[PairSpan; INLINE_PAIRS]>);

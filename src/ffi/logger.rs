@@ -13,7 +13,7 @@ use ferrolog_result::*;
 /// A logger: a client plus inherited attributes. Thread-safe. Free with `ferrolog_logger_free`.
 #[allow(non_camel_case_types)]
 pub struct ferrolog_logger {
-    inner: Logger,
+    pub(crate) inner: Logger,
 }
 
 impl ferrolog_logger {
@@ -42,14 +42,14 @@ pub const FERROLOG_LEVEL_NOTICE: i32 = 6;
 pub const FERROLOG_LEVEL_INFO: i32 = 7;
 pub const FERROLOG_LEVEL_DEBUG: i32 = 8;
 
-fn level_arg(level: i32) -> Result<Level, ferrolog_result> {
+pub(crate) fn level_arg(level: i32) -> Result<Level, ferrolog_result> {
     u8::try_from(level)
         .ok()
         .and_then(Level::from_number)
         .ok_or(FERROLOG_INVALID_ARGUMENT)
 }
 
-fn status(status: LogStatus) -> ferrolog_result {
+pub(crate) fn status(status: LogStatus) -> ferrolog_result {
     match status {
         LogStatus::Accepted => FERROLOG_OK,
         LogStatus::Filtered => FERROLOG_FILTERED,
@@ -58,11 +58,12 @@ fn status(status: LogStatus) -> ferrolog_result {
     }
 }
 
-fn record_error(error: RecordError) -> ferrolog_result {
+pub(crate) fn record_error(error: RecordError) -> ferrolog_result {
     match error {
         RecordError::InvalidJson => FERROLOG_INVALID_JSON,
         RecordError::TooLarge => FERROLOG_TOO_LARGE,
         RecordError::InvalidUtf8 => FERROLOG_INVALID_UTF8,
+        RecordError::NotFinite => FERROLOG_INVALID_ARGUMENT,
     }
 }
 

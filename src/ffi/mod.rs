@@ -17,6 +17,7 @@ use std::ffi::c_char;
 
 mod client;
 mod config;
+mod entries;
 mod error;
 mod logger;
 mod misc;
@@ -25,6 +26,7 @@ mod stats;
 
 pub use client::*;
 pub use config::*;
+pub use entries::*;
 pub use error::*;
 pub use logger::*;
 pub use misc::*;

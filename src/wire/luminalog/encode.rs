@@ -5,14 +5,16 @@ use std::time::Duration;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostics;
-use crate::entry::Record;
+use crate::entry::{Payload, Record};
 use crate::pipeline::encoder::{Encoder, Verdict};
 use crate::pipeline::stats::DropReason;
 use crate::transport::{Request, Response};
+use crate::wire::members::{type_name, write_members, SpanIds};
 use crate::wire::rfc3339_micros;
 
 /// The SDK's default; the only published URL, so production users should set their own.
@@ -46,9 +48,46 @@ struct Entry<'a> {
     message: &'a str,
     environment: &'a str,
     privacy_mode: bool,
-    metadata: Option<Map<String, Value>>,
+    metadata: Option<Metadata<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     project_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_span_id: Option<String>,
+}
+
+/// The user's attributes, then — for a non-log entry — the reserved `ferrolog` member with
+/// the entry's type and its members in LogFlux §7 order (spec §5).
+struct Metadata<'a> {
+    attributes: Map<String, Value>,
+    carried: Option<&'a Record>,
+}
+
+impl Serialize for Metadata<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in &self.attributes {
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(record) = self.carried {
+            map.serialize_entry(RESERVED_KEY, &Carried(record))?;
+        }
+        map.end()
+    }
+}
+
+struct Carried<'a>(&'a Record);
+
+impl Serialize for Carried<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", type_name(self.0.kind()))?;
+        write_members(self.0, SpanIds::Elsewhere, &mut map)?;
+        map.end()
+    }
 }
 
 pub(crate) struct Options {
@@ -78,16 +117,32 @@ impl LuminaLogEncoder {
     }
 
     fn entry<'a>(&'a self, record: &'a Record) -> Entry<'a> {
-        let mut metadata = record.merged_attributes();
-        metadata.remove(RESERVED_KEY);
+        let mut attributes = record.merged_attributes();
+        attributes.remove(RESERVED_KEY);
+        let carried = record.payload().map(|_| record);
+        let span = match record.payload() {
+            Some(Payload::Span(span)) => Some(span),
+            _ => None,
+        };
+        // A span is shown by its name, or by its operation when it has no name.
+        let message = match span {
+            Some(span) if record.message().is_empty() => span.operation.as_str(),
+            _ => record.message(),
+        };
         Entry {
             timestamp: rfc3339_micros(record.timestamp_ns),
             level: record.level.luminalog_name(),
-            message: record.message(),
+            message,
             environment: &self.environment,
             privacy_mode: self.privacy_mode,
-            metadata: (!metadata.is_empty()).then_some(metadata),
+            metadata: (!attributes.is_empty() || carried.is_some()).then_some(Metadata {
+                attributes,
+                carried,
+            }),
             project_id: self.project_id.as_deref(),
+            trace_id: span.map(|s| hex::encode(s.trace_id)),
+            span_id: span.map(|s| hex::encode(s.span_id)),
+            parent_span_id: span.and_then(|s| s.parent_span_id.map(hex::encode)),
         }
     }
 
@@ -103,8 +158,9 @@ impl LuminaLogEncoder {
 }
 
 impl Encoder for LuminaLogEncoder {
-    fn accepts(&self, _record: &Record) -> bool {
-        true
+    /// Metric and telemetry values must be finite (spec §5).
+    fn accepts(&self, record: &Record) -> bool {
+        record.payload().is_none_or(Payload::is_finite)
     }
 
     fn encode(&mut self, records: &[Record]) -> Request {
