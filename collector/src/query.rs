@@ -52,13 +52,13 @@ impl EntryQuery {
     }
 
     pub fn matches(&self, entry: &DecodedEntry) -> bool {
-        self.min_level.map_or(true, |min| entry.level <= min)
-            && self.exact_level.map_or(true, |level| entry.level == level)
-            && self.kind.map_or(true, |kind| entry.kind == kind)
+        self.min_level.is_none_or(|min| entry.level <= min)
+            && self.exact_level.is_none_or(|level| entry.level == level)
+            && self.kind.is_none_or(|kind| entry.kind == kind)
             && self
                 .text
                 .as_ref()
-                .map_or(true, |text| entry.message.contains(text.as_str()))
+                .is_none_or(|text| entry.message.contains(text.as_str()))
             && self.attributes.iter().all(|(key, wanted)| {
                 entry
                     .attributes
