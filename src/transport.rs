@@ -26,6 +26,8 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// Clones share one connection pool, and [`Transport::cancel`] on any clone ends the
+/// requests in flight on all of them.
 #[derive(Clone)]
 pub(crate) struct Transport {
     agent: Agent,
@@ -42,6 +44,12 @@ impl Transport {
             .build()
             .into();
         Transport { agent }
+    }
+
+    /// Ends every request in flight at once (they fail as network errors) and refuses new
+    /// ones: the shutdown deadline's last resort against an endpoint that never answers.
+    pub fn cancel(&self) {
+        self.agent.clone().shutdown();
     }
 
     /// Sends `request`, giving up after `timeout` from connect to the last byte read.

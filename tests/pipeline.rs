@@ -242,6 +242,37 @@ fn flush_and_shutdown_keep_their_deadlines_against_a_hanging_endpoint() {
 }
 
 #[test]
+fn shutdown_cancels_a_request_begun_before_it() {
+    let collector = Collector::start();
+    collector.fault(json!({"hang": true, "count": 100}));
+    let client = client(
+        &collector,
+        &[("http_timeout", "30"), ("flush_interval", "50ms")],
+    );
+    log_n(&client.logger(), "in-flight", 10);
+    // The interval sends the batch with the full 30 s request timeout; wait until it hangs.
+    let deadline = Instant::now() + WAIT;
+    while collector.requests().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(collector.requests().len(), 1);
+    let started = Instant::now();
+    let report = client.shutdown(Duration::from_millis(300));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "shutdown took {:?}",
+        started.elapsed()
+    );
+    assert!(!report.completed);
+    assert_eq!(
+        report.left, 0,
+        "the cancelled request's batch was settled, not left in flight"
+    );
+    assert_eq!(client.stats().dropped(DropReason::NetworkError), 10);
+    assert_accounted(&client, 10);
+}
+
+#[test]
 fn shutdown_delivers_what_is_owed_and_is_idempotent() {
     let collector = Collector::start();
     let client = client(&collector, &[("flush_interval", "60")]);

@@ -23,13 +23,14 @@ use crate::config::Overflow;
 use crate::diagnostics::Diagnostics;
 use crate::entry::Record;
 use crate::level::Level;
+use crate::transport::Transport;
 use control::Control;
 use queue::Queue;
 use stats::{Counters, DropReason, Stats};
 
 pub(crate) use encoder::Encoder;
 
-/// How long workers may take, past a shutdown deadline, to notice it and leave.
+/// How long workers may take to leave once their in-flight requests are cancelled.
 const EXIT_GRACE: Duration = Duration::from_millis(200);
 
 /// What happened to one entry handed to the pipeline.
@@ -98,6 +99,8 @@ impl Shared {
 
 pub(crate) struct Pipeline {
     shared: Arc<Shared>,
+    /// Shared with every worker's sender, so shutdown can cancel what is still in flight.
+    transport: Transport,
     overflow: Overflow,
     block_timeout: Duration,
     workers: Mutex<Vec<JoinHandle<()>>>,
@@ -119,6 +122,7 @@ impl Pipeline {
         });
         let pipeline = Pipeline {
             shared: Arc::clone(&shared),
+            transport: Transport::new(),
             overflow: settings.overflow,
             block_timeout: settings.block_timeout,
             workers: Mutex::new(Vec::new()),
@@ -126,6 +130,7 @@ impl Pipeline {
         for index in 0..settings.worker_count {
             let sender = send::Sender::new(
                 make_encoder(),
+                pipeline.transport.clone(),
                 settings.max_retries,
                 settings.retry_backoff,
                 settings.http_timeout,
@@ -261,20 +266,18 @@ impl Pipeline {
         let deadline = Instant::now() + timeout;
         shared.control.lock().shutdown_deadline = Some(deadline);
         shared.control.ring();
-        let mut state = shared.control.lock();
-        let give_up = deadline + EXIT_GRACE;
-        while state.workers_alive > 0 && Instant::now() < give_up {
-            state = shared.control.sleep_caller(state, give_up);
-        }
-        let all_exited = state.workers_alive == 0;
+        let mut exited = self.wait_for_workers(deadline);
         // Entries dropped at the deadline are settled too; success means it never came to that.
-        let in_time = all_exited && Instant::now() < deadline;
-        drop(state);
-        // A worker still inside a request it started before the shutdown will settle that
-        // batch when the request ends; whatever is still queued is settled here.
+        let in_time = exited && Instant::now() < deadline;
+        if !exited {
+            // A request begun before the shutdown may still be waiting on a silent endpoint:
+            // end it, so its batch settles and its worker leaves now, not at its own timeout.
+            self.transport.cancel();
+            exited = self.wait_for_workers(Instant::now() + EXIT_GRACE);
+        }
         shared.drop_queued(DropReason::Shutdown);
         let handles = std::mem::take(&mut *self.lock_workers());
-        if all_exited {
+        if exited {
             for handle in handles {
                 let _ = handle.join();
             }
@@ -285,6 +288,16 @@ impl Pipeline {
     /// Counts an entry refused before it reached the queue.
     pub fn refuse(&self, reason: DropReason) {
         self.shared.counters.refused(reason, 1);
+    }
+
+    /// Waits until every worker has left or `until`; says whether they all left.
+    fn wait_for_workers(&self, until: Instant) -> bool {
+        let control = &self.shared.control;
+        let mut state = control.lock();
+        while state.workers_alive > 0 && Instant::now() < until {
+            state = control.sleep_caller(state, until);
+        }
+        state.workers_alive == 0
     }
 
     pub fn stats(&self) -> Stats {

@@ -27,6 +27,7 @@ pub(crate) struct Kept(pub Vec<Record>);
 impl Sender {
     pub fn new(
         encoder: Box<dyn Encoder>,
+        transport: Transport,
         max_retries: Option<u32>,
         retry_backoff: Duration,
         http_timeout: Option<Duration>,
@@ -39,7 +40,7 @@ impl Sender {
         let http_timeout = http_timeout.unwrap_or_else(|| encoder.default_http_timeout());
         Sender {
             encoder,
-            transport: Transport::new(),
+            transport,
             policy,
             http_timeout,
             diagnostics,
