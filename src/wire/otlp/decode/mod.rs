@@ -15,12 +15,14 @@ mod traces;
 
 use std::fmt;
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use self::reader::Obj;
 use self::resource::Resource;
 use super::Signal;
+use crate::entry::EntryKind;
 use crate::wire::decoded::DecodedEntry;
+use crate::wire::rfc3339_micros;
 
 /// What one request decoded into.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -95,7 +97,7 @@ impl DecodedBatch {
         if self.rejected == 0 {
             return "{}".to_owned();
         }
-        let mut partial = serde_json::Map::new();
+        let mut partial = Map::new();
         partial.insert(
             signal.rejected_key().to_owned(),
             Value::String(self.rejected.to_string()),
@@ -133,14 +135,14 @@ pub fn decode(signal: Signal, body: &[u8], received_ns: u64) -> Result<DecodedBa
 }
 
 /// The fields every decoded entry shares, filled from the resource.
-fn entry(resource: &Resource, kind: crate::entry::EntryKind, level: u8, ts: u64) -> DecodedEntry {
+fn entry(resource: &Resource, kind: EntryKind, level: u8, ts: u64) -> DecodedEntry {
     DecodedEntry {
         protocol: "otlp".to_owned(),
         kind,
         level,
-        timestamp: crate::wire::rfc3339_micros(ts),
+        timestamp: rfc3339_micros(ts),
         message: String::new(),
-        attributes: serde_json::Map::new(),
+        attributes: Map::new(),
         environment: resource.environment.clone(),
         project_id: None,
         privacy_mode: None,
