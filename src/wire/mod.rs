@@ -4,6 +4,7 @@
 pub mod decoded;
 pub mod luminalog;
 pub(crate) mod members;
+pub mod otlp;
 
 /// UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`, always six fraction digits.
 pub fn rfc3339_micros(unix_nanos: u64) -> String {

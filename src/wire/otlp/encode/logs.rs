@@ -1,0 +1,98 @@
+//! Logs, events and audits as `LogRecord`s (spec §6). Captured errors, once records carry
+//! them, add their `exception.*` attributes where `reserved` picks each type's.
+
+use serde::Serialize;
+
+use super::attributes::{with_user_attributes, AnyValue, KeyValue};
+use crate::entry::{Audit, Payload, Record};
+use crate::wire::otlp::proto_json::Decimal;
+use crate::wire::otlp::severity::severity_number;
+
+/// Marks a non-log entry so the collector can restore its type; a log carries none.
+pub(crate) const ENTRY_TYPE: &str = "ferrolog.entry_type";
+pub(crate) const LOGGER: &str = "ferrolog.logger";
+pub(crate) const EVENT_NAME: &str = "event.name";
+pub(crate) const AUDIT_ACTION: &str = "audit.action";
+pub(crate) const AUDIT_ACTOR: &str = "audit.actor";
+pub(crate) const AUDIT_ACTOR_TYPE: &str = "audit.actor_type";
+pub(crate) const AUDIT_RESOURCE: &str = "audit.resource";
+pub(crate) const AUDIT_RESOURCE_ID: &str = "audit.resource_id";
+pub(crate) const AUDIT_OUTCOME: &str = "audit.outcome";
+
+/// Members in spec order; trace context members join when records carry trace context.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct LogRecord<'a> {
+    time_unix_nano: Decimal<u64>,
+    /// The entry is observed when it is created, so both times are the same.
+    observed_time_unix_nano: Decimal<u64>,
+    severity_number: u8,
+    severity_text: &'static str,
+    body: AnyValue,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attributes: Vec<KeyValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_name: Option<&'a str>,
+}
+
+pub(super) fn log_record<'a>(record: &'a Record, dropped: &mut u64) -> LogRecord<'a> {
+    let message = record.message();
+    let (written, reserved) = reserved(record);
+    let event_name = matches!(record.payload(), Some(Payload::Event)).then_some(message);
+    LogRecord {
+        time_unix_nano: Decimal(record.timestamp_ns),
+        observed_time_unix_nano: Decimal(record.timestamp_ns),
+        severity_number: severity_number(record.level),
+        severity_text: record.level.name(),
+        body: AnyValue::String(message.to_owned()),
+        attributes: with_user_attributes(written, reserved, record.merged_attributes(), dropped),
+        event_name,
+    }
+}
+
+/// The attributes ferrolog writes for a record's type, in spec order, and every key reserved
+/// for that type. The body (the message) is the event name or audit action.
+fn reserved(record: &Record) -> (Vec<KeyValue>, &'static [&'static str]) {
+    let message = record.message();
+    match record.payload() {
+        Some(Payload::Event) => (
+            vec![
+                KeyValue::string(ENTRY_TYPE, "event"),
+                KeyValue::string(EVENT_NAME, message),
+            ],
+            &[ENTRY_TYPE, EVENT_NAME],
+        ),
+        Some(Payload::Audit(audit)) => (
+            audit_attributes(message, audit),
+            &[
+                ENTRY_TYPE,
+                AUDIT_ACTION,
+                AUDIT_ACTOR,
+                AUDIT_ACTOR_TYPE,
+                AUDIT_RESOURCE,
+                AUDIT_RESOURCE_ID,
+                AUDIT_OUTCOME,
+            ],
+        ),
+        // Records carry no logger name yet; the key stays reserved so a user attribute cannot
+        // pose as one (or as an entry type) to the receiver.
+        _ => (Vec::new(), &[ENTRY_TYPE, LOGGER]),
+    }
+}
+
+fn audit_attributes(action: &str, audit: &Audit) -> Vec<KeyValue> {
+    let mut attributes = vec![
+        KeyValue::string(ENTRY_TYPE, "audit"),
+        KeyValue::string(AUDIT_ACTION, action),
+        KeyValue::string(AUDIT_ACTOR, &audit.actor),
+    ];
+    if let Some(actor_type) = &audit.actor_type {
+        attributes.push(KeyValue::string(AUDIT_ACTOR_TYPE, actor_type));
+    }
+    attributes.extend([
+        KeyValue::string(AUDIT_RESOURCE, &audit.resource),
+        KeyValue::string(AUDIT_RESOURCE_ID, &audit.resource_id),
+        KeyValue::string(AUDIT_OUTCOME, &audit.outcome),
+    ]);
+    attributes
+}

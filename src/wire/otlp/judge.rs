@@ -1,0 +1,220 @@
+//! Judging an OTLP/HTTP answer (spec §10): success, possibly partial; retry on the four
+//! throttling statuses, when the server says; drop on anything else.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::Signal;
+use crate::pipeline::encoder::Verdict;
+use crate::pipeline::stats::DropReason;
+use crate::transport::Response;
+
+/// What an answer means for the batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    pub verdict: Verdict,
+    /// Entries a successful answer says it refused (`partialSuccess.rejected*`); they are
+    /// dropped as `send_error` and never retried.
+    pub rejected: u64,
+    /// What the user should be told, with the server's own words when it gave any.
+    pub diagnostic: Option<String>,
+}
+
+/// Judges `response`; `now` dates a `Retry-After` given as an HTTP-date.
+pub fn judge(response: &Response, now: DateTime<Utc>) -> Judgement {
+    let status = response.status;
+    let mut judgement = Judgement {
+        verdict: Verdict::Drop(DropReason::SendError),
+        rejected: 0,
+        diagnostic: None,
+    };
+    match status {
+        200..=299 => {
+            judgement.verdict = Verdict::Delivered;
+            let (rejected, message) = partial_success(&response.body);
+            judgement.rejected = rejected;
+            judgement.diagnostic = match (rejected, message) {
+                (0, None) => None,
+                (0, Some(message)) => Some(format!("OTLP endpoint warned: {message}")),
+                (n, message) => Some(format!(
+                    "OTLP endpoint rejected {n} entries: {}",
+                    message.as_deref().unwrap_or("no reason given")
+                )),
+            };
+        }
+        429 | 502 | 503 | 504 => {
+            let after = response
+                .retry_after
+                .as_deref()
+                .and_then(|value| retry_after(value, now));
+            judgement.verdict = Verdict::Retry { after };
+        }
+        _ => {
+            let reason = status_message(&response.body);
+            judgement.diagnostic = Some(format!(
+                "OTLP endpoint refused a batch with HTTP {status}: {}",
+                reason.as_deref().unwrap_or("no reason given")
+            ));
+        }
+    }
+    judgement
+}
+
+/// `Retry-After` as delta-seconds or an HTTP-date; a date already past means now.
+fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = DateTime::parse_from_rfc2822(value).ok()?;
+    Some((at.with_timezone(&Utc) - now).to_std().unwrap_or_default())
+}
+
+/// The rejected count and message of an `Export*ServiceResponse`. The answer's signal is the
+/// request's, so whichever `rejected*` member is present is the one. An empty or non-JSON
+/// body is a plain success.
+fn partial_success(body: &[u8]) -> (u64, Option<String>) {
+    let Ok(Value::Object(mut response)) = serde_json::from_slice::<Value>(body) else {
+        return (0, None);
+    };
+    let Some(Value::Object(partial)) = response.remove("partialSuccess") else {
+        return (0, None);
+    };
+    // int64 arrives as a decimal string, or as a number from lenient servers.
+    let count = |value: &Value| match value {
+        Value::String(text) => text.parse::<u64>().ok(),
+        other => other.as_u64(),
+    };
+    let rejected = Signal::ALL
+        .iter()
+        .find_map(|signal| partial.get(signal.rejected_key()).and_then(count))
+        .unwrap_or(0);
+    (rejected, non_empty_string(partial.get("errorMessage")))
+}
+
+/// `message` of a `google.rpc.Status` failure body.
+fn status_message(body: &[u8]) -> Option<String> {
+    let status: Value = serde_json::from_slice(body).ok()?;
+    non_empty_string(status.get("message"))
+}
+
+fn non_empty_string(value: Option<&Value>) -> Option<String> {
+    value
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn answer(status: u16, retry_after: Option<&str>, body: &str) -> Judgement {
+        let response = Response {
+            status,
+            retry_after: retry_after.map(str::to_owned),
+            body: body.as_bytes().to_vec(),
+        };
+        judge(&response, now())
+    }
+
+    #[test]
+    fn success_with_or_without_a_body_is_delivered() {
+        for body in ["", "{}", "not json", "[1]", r#"{"partialSuccess":{}}"#] {
+            let judgement = answer(200, None, body);
+            assert_eq!(judgement.verdict, Verdict::Delivered, "{body}");
+            assert_eq!(
+                (judgement.rejected, judgement.diagnostic),
+                (0, None),
+                "{body}"
+            );
+        }
+        assert_eq!(answer(204, None, "").verdict, Verdict::Delivered);
+    }
+
+    #[test]
+    fn partial_success_exposes_the_rejected_count() {
+        let logs = answer(
+            200,
+            None,
+            r#"{"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"bad severity"}}"#,
+        );
+        assert_eq!(logs.verdict, Verdict::Delivered, "never retried");
+        assert_eq!(logs.rejected, 2);
+        assert!(logs.diagnostic.unwrap().contains("bad severity"));
+
+        let spans = answer(200, None, r#"{"partialSuccess":{"rejectedSpans":3}}"#);
+        assert_eq!(spans.rejected, 3);
+        assert!(spans.diagnostic.unwrap().contains("rejected 3"));
+        let points = answer(
+            200,
+            None,
+            r#"{"partialSuccess":{"rejectedDataPoints":"1"}}"#,
+        );
+        assert_eq!(points.rejected, 1);
+
+        let warning = answer(
+            200,
+            None,
+            r#"{"partialSuccess":{"errorMessage":"slow down"}}"#,
+        );
+        assert_eq!(warning.rejected, 0);
+        assert!(warning.diagnostic.unwrap().contains("slow down"));
+    }
+
+    #[test]
+    fn throttling_statuses_retry_after_the_servers_delay() {
+        for status in [429, 502, 503, 504] {
+            assert_eq!(
+                answer(status, None, "").verdict,
+                Verdict::Retry { after: None },
+                "{status}"
+            );
+        }
+        let seconds = answer(503, Some("1"), "").verdict;
+        assert_eq!(
+            seconds,
+            Verdict::Retry {
+                after: Some(Duration::from_secs(1))
+            }
+        );
+        let date = answer(429, Some("Thu, 01 Jan 2026 00:00:30 GMT"), "").verdict;
+        assert_eq!(
+            date,
+            Verdict::Retry {
+                after: Some(Duration::from_secs(30))
+            }
+        );
+        let past = answer(503, Some("Wed, 31 Dec 2025 23:00:00 GMT"), "").verdict;
+        assert_eq!(
+            past,
+            Verdict::Retry {
+                after: Some(Duration::ZERO)
+            }
+        );
+        let garbage = answer(503, Some("soon"), "").verdict;
+        assert_eq!(garbage, Verdict::Retry { after: None });
+    }
+
+    #[test]
+    fn other_statuses_drop_with_the_status_message() {
+        for status in [100, 302, 400, 401, 403, 404, 413, 415, 500, 501] {
+            let judgement = answer(status, Some("1"), r#"{"code":3,"message":"bad body"}"#);
+            assert_eq!(
+                judgement.verdict,
+                Verdict::Drop(DropReason::SendError),
+                "{status}"
+            );
+            let diagnostic = judgement.diagnostic.unwrap();
+            assert!(diagnostic.contains("bad body") && diagnostic.contains(&status.to_string()));
+        }
+    }
+}
