@@ -31,12 +31,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/**
- * How deeply attribute values may nest. Deeper input is refused on the caller's thread: the
- * protocols wrap attributes in a few more levels, and decoders stop at 128.
- */
-#define MAX_ATTRIBUTE_DEPTH 64
-
 #define FERROLOG_METRIC_COUNTER 1
 
 #define FERROLOG_METRIC_GAUGE 2
@@ -171,10 +165,6 @@ typedef struct {
   const char *value;
   size_t value_len;
 } ferrolog_attribute;
-
-
-
-
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,5 +1,5 @@
-//! The one thing the pipeline knows of protocols: turn a batch into a request, and judge the
-//! answer.
+//! The one thing the pipeline knows of protocols: split a batch into requests, encode them,
+//! and judge the answers.
 
 use std::time::Duration;
 
@@ -7,15 +7,37 @@ use crate::entry::Record;
 use crate::pipeline::stats::DropReason;
 use crate::transport::{Request, Response};
 
-/// What to do with a batch after an answer.
+/// What to do with a request's entries after an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    Delivered,
-    /// Try again: after the protocol's backoff, or after the server's `Retry-After`.
+    /// Accepted, except for `rejected` entries the server refused (a partial success), which
+    /// are dropped as `send_error` and never retried.
+    Delivered {
+        rejected: u64,
+    },
+    /// Try again after `after` (the server's `Retry-After`) or else the backoff schedule.
+    /// A `counted` retry uses up one of `max_retries`; when they run out, or a shutdown
+    /// deadline ends the wait, the entries are dropped as `exhausted`.
     Retry {
         after: Option<Duration>,
+        counted: bool,
+        exhausted: DropReason,
     },
+    /// The request was too large: send each half on its own; a single entry is dropped as
+    /// `validation_error`.
+    Split,
     Drop(DropReason),
+}
+
+impl Verdict {
+    pub const DELIVERED: Verdict = Verdict::Delivered { rejected: 0 };
+
+    /// A network error or a server error: retry on the backoff schedule.
+    pub const BACKOFF: Verdict = Verdict::Retry {
+        after: None,
+        counted: true,
+        exhausted: DropReason::NetworkError,
+    };
 }
 
 pub trait Encoder: Send {
@@ -23,11 +45,23 @@ pub trait Encoder: Send {
     /// `validation_error` before the batch is encoded.
     fn accepts(&self, record: &Record) -> bool;
 
-    /// Encodes `records` (never empty, all accepted) as one request.
+    /// Splits a batch into groups that never share a request (a signal, a quota category)
+    /// and respect the protocol's per-request limits, keeping the order within each group.
+    fn partition(&self, records: Vec<Record>) -> Vec<Vec<Record>> {
+        vec![records]
+    }
+
+    /// Encodes one group (never empty, all accepted) as one request.
     fn encode(&mut self, records: &[Record]) -> Request;
 
-    /// Judges a complete HTTP answer. Network errors never reach it: they are always retried.
+    /// Judges a complete HTTP answer. Network errors never reach it: they are always
+    /// [`Verdict::BACKOFF`].
     fn judge(&mut self, response: &Response) -> Verdict;
+
+    /// Attributes dropped or cut while encoding since the last call, for the stats.
+    fn take_attributes_dropped(&mut self) -> u64 {
+        0
+    }
 
     /// Retries after the first attempt when the configuration leaves it open.
     fn default_max_retries(&self) -> u32;

@@ -1,5 +1,5 @@
-//! Delivering one batch: encode, send, judge, retry on the schedule — never past a deadline —
-//! and settle every entry as sent or dropped with a reason.
+//! Delivering one batch: partition it into requests, encode, send, judge, retry on the
+//! schedule — never past a deadline — and settle every entry as sent or dropped with a reason.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
@@ -11,7 +11,7 @@ use crate::pipeline::encoder::{Encoder, Verdict};
 use crate::pipeline::retry::RetryPolicy;
 use crate::pipeline::stats::DropReason;
 use crate::pipeline::Shared;
-use crate::transport::Transport;
+use crate::transport::{Request, Transport};
 
 pub(crate) struct Sender {
     encoder: Box<dyn Encoder>,
@@ -21,7 +21,7 @@ pub(crate) struct Sender {
     diagnostics: Diagnostics,
 }
 
-/// A batch that met a flush deadline while waiting to retry: it stays owed and goes out later.
+/// Entries that met a flush deadline while waiting to retry: they stay owed and go out later.
 pub(crate) struct Kept(pub Vec<Record>);
 
 impl Sender {
@@ -48,112 +48,156 @@ impl Sender {
     }
 
     pub fn send(&mut self, shared: &Shared, mut batch: Vec<Record>) -> Result<(), Kept> {
-        let counters = &shared.counters;
         let before = batch.len();
         batch.retain(|record| self.encoder.accepts(record));
         if batch.len() < before {
-            counters.dropped(DropReason::ValidationError, (before - batch.len()) as u64);
+            let invalid = (before - batch.len()) as u64;
+            shared
+                .counters
+                .dropped(DropReason::ValidationError, invalid);
         }
         if batch.is_empty() {
             return Ok(());
         }
         let entries = batch.len() as u64;
-        // Protocol and transport code run guarded: a bug there loses this batch, counted,
-        // and the worker carries on; it never takes the host process down.
-        let request = match guarded(|| self.encoder.encode(&batch)) {
-            Some(request) => request,
-            None => {
-                self.internal_error(shared, entries);
-                return Ok(());
+        // Protocol and transport code run guarded: a bug there loses the entries it held,
+        // counted, and the worker carries on; it never takes the host process down.
+        let Some(groups) = guarded(|| self.encoder.partition(batch)) else {
+            internal_error(shared, entries);
+            return Ok(());
+        };
+        let mut groups = groups.into_iter();
+        while let Some(group) = groups.next() {
+            if let Err(Kept(mut kept)) = self.send_group(shared, group) {
+                kept.extend(groups.flatten());
+                return Err(Kept(kept));
             }
+        }
+        Ok(())
+    }
+
+    /// Sends one group as one request until it is settled or a flush deadline keeps it.
+    fn send_group(&mut self, shared: &Shared, mut group: Vec<Record>) -> Result<(), Kept> {
+        let counters = &shared.counters;
+        let entries = group.len() as u64;
+        let encoded = guarded(|| self.encoder.encode(&group));
+        counters
+            .attributes_dropped
+            .fetch_add(self.encoder.take_attributes_dropped(), Relaxed);
+        let Some(request) = encoded else {
+            internal_error(shared, entries);
+            return Ok(());
         };
         let settled = || counters.settled.load(Relaxed);
         let mut retries = 0u32;
+        let mut exhausted = DropReason::NetworkError;
         loop {
-            let deadline = shared.control.deadline(settled());
-            let timeout = match deadline {
+            let timeout = match shared.control.deadline(settled()) {
                 Some((at, kind)) => {
                     let left = at.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return self.give_up(shared, batch, entries, kind, false);
+                        return give_up(shared, group, kind, exhausted);
                     }
                     left.min(self.http_timeout)
                 }
                 None => self.http_timeout,
             };
-            let answer = guarded(|| self.transport.send(&request, timeout));
-            let verdict = match answer.map(|a| a.map(|r| guarded(|| self.encoder.judge(&r)))) {
-                None | Some(Ok(None)) => {
-                    self.internal_error(shared, entries);
-                    return Ok(());
-                }
-                Some(Ok(Some(verdict))) => verdict,
-                Some(Err(error)) => {
-                    self.diagnostics
-                        .debug(format_args!("request failed: {error}"));
-                    counters.set_last_error(error);
-                    Verdict::Retry { after: None }
-                }
+            let Some(verdict) = self.attempt(shared, &request, timeout) else {
+                internal_error(shared, entries);
+                return Ok(());
             };
             let wait = match verdict {
-                Verdict::Delivered => {
+                Verdict::Delivered { rejected } => {
+                    let rejected = rejected.min(entries);
                     counters.requests.fetch_add(1, Relaxed);
-                    counters.delivered(entries);
+                    counters.delivered(entries - rejected);
+                    if rejected > 0 {
+                        counters.dropped(DropReason::SendError, rejected);
+                    }
                     return Ok(());
                 }
                 Verdict::Drop(reason) => {
                     counters
-                        .set_last_error(format!("batch of {entries} dropped: {}", reason.name()));
+                        .set_last_error(format!("{entries} entries dropped: {}", reason.name()));
                     counters.dropped(reason, entries);
                     return Ok(());
                 }
-                // A server-directed wait does not use up an attempt.
-                Verdict::Retry { after: Some(after) } => after,
-                Verdict::Retry { after: None } => {
-                    if retries >= self.policy.max_retries {
-                        counters.dropped(DropReason::NetworkError, entries);
-                        return Ok(());
+                Verdict::Split if group.len() > 1 => {
+                    let second = group.split_off(group.len().div_ceil(2));
+                    return match self.send_group(shared, group) {
+                        Ok(()) => self.send_group(shared, second),
+                        Err(Kept(mut kept)) => {
+                            kept.extend(second);
+                            Err(Kept(kept))
+                        }
+                    };
+                }
+                Verdict::Split => {
+                    counters.dropped(DropReason::ValidationError, entries);
+                    return Ok(());
+                }
+                Verdict::Retry {
+                    after,
+                    counted,
+                    exhausted: reason,
+                } => {
+                    exhausted = reason;
+                    if counted {
+                        if retries >= self.policy.max_retries {
+                            counters.dropped(reason, entries);
+                            return Ok(());
+                        }
+                        retries += 1;
                     }
-                    retries += 1;
-                    self.policy.delay(retries - 1)
+                    after.unwrap_or_else(|| self.policy.delay(retries.saturating_sub(1)))
                 }
             };
             counters.retried.fetch_add(1, Relaxed);
             if let Some(kind) = shared.control.pause(wait, settled) {
-                let rate_limited = matches!(verdict, Verdict::Retry { after: Some(_) });
-                return self.give_up(shared, batch, entries, kind, rate_limited);
+                return give_up(shared, group, kind, exhausted);
             }
         }
     }
 
-    fn internal_error(&self, shared: &Shared, entries: u64) {
-        shared
-            .counters
-            .set_last_error("internal error: a batch was lost to a caught panic".into());
-        shared.counters.dropped(DropReason::InternalError, entries);
-    }
-
-    /// A deadline arrived before the batch could be delivered: keep it past a flush, drop it
-    /// at shutdown with the reason that held it back.
-    fn give_up(
-        &self,
+    /// One request and its judgement; `None` when protocol or transport code panicked.
+    fn attempt(
+        &mut self,
         shared: &Shared,
-        batch: Vec<Record>,
-        entries: u64,
-        kind: DeadlineKind,
-        rate_limited: bool,
-    ) -> Result<(), Kept> {
-        match kind {
-            DeadlineKind::Flush => Err(Kept(batch)),
-            DeadlineKind::Shutdown => {
-                let reason = if rate_limited {
-                    DropReason::RatelimitBackoff
-                } else {
-                    DropReason::NetworkError
-                };
-                shared.counters.dropped(reason, entries);
-                Ok(())
+        request: &Request,
+        timeout: Duration,
+    ) -> Option<Verdict> {
+        match guarded(|| self.transport.send(request, timeout))? {
+            Ok(response) => guarded(|| self.encoder.judge(&response)),
+            Err(error) => {
+                self.diagnostics
+                    .debug(format_args!("request failed: {error}"));
+                shared.counters.set_last_error(error);
+                Some(Verdict::BACKOFF)
             }
+        }
+    }
+}
+
+fn internal_error(shared: &Shared, entries: u64) {
+    shared
+        .counters
+        .set_last_error("internal error: entries were lost to a caught panic".into());
+    shared.counters.dropped(DropReason::InternalError, entries);
+}
+
+/// A deadline arrived before the entries could be delivered: keep them past a flush, drop
+/// them at shutdown with the reason that held them back.
+fn give_up(
+    shared: &Shared,
+    group: Vec<Record>,
+    kind: DeadlineKind,
+    reason: DropReason,
+) -> Result<(), Kept> {
+    match kind {
+        DeadlineKind::Flush => Err(Kept(group)),
+        DeadlineKind::Shutdown => {
+            shared.counters.dropped(reason, group.len() as u64);
+            Ok(())
         }
     }
 }

@@ -78,6 +78,8 @@ pub(crate) struct Counters {
     pub retried: AtomicU64,
     /// Requests the endpoint answered with success.
     pub requests: AtomicU64,
+    /// Attributes an encoder dropped or cut to fit its protocol's limits.
+    pub attributes_dropped: AtomicU64,
     dropped: [AtomicU64; DropReason::ALL.len()],
     last_error: Mutex<Option<String>>,
 }
@@ -115,6 +117,7 @@ impl Counters {
             sent: self.sent.load(Relaxed),
             retried: self.retried.load(Relaxed),
             requests: self.requests.load(Relaxed),
+            attributes_dropped: self.attributes_dropped.load(Relaxed),
             queued,
             dropped,
             last_error: self.last_error.lock().ok().and_then(|e| e.clone()),
@@ -129,6 +132,7 @@ pub struct Stats {
     pub sent: u64,
     pub retried: u64,
     pub requests: u64,
+    pub attributes_dropped: u64,
     /// Accepted entries not yet sent or dropped: queued or in flight.
     pub queued: u64,
     dropped: [u64; DropReason::ALL.len()],
@@ -152,6 +156,7 @@ impl Stats {
             "sent" => Some(self.sent),
             "retried" => Some(self.retried),
             "requests" => Some(self.requests),
+            "attributes_dropped" => Some(self.attributes_dropped),
             "queued" => Some(self.queued),
             "dropped" => Some(self.dropped_total()),
             _ => DropReason::from_name(name).map(|r| self.dropped(r)),
@@ -168,6 +173,7 @@ impl Stats {
             "sent": self.sent,
             "retried": self.retried,
             "requests": self.requests,
+            "attributes_dropped": self.attributes_dropped,
             "queued": self.queued,
             "dropped": dropped,
             "last_error": self.last_error,

@@ -19,7 +19,7 @@ impl Encoder for PanickingEncoder {
     }
 
     fn judge(&mut self, _response: &Response) -> encoder::Verdict {
-        encoder::Verdict::Delivered
+        encoder::Verdict::DELIVERED
     }
 
     fn default_max_retries(&self) -> u32 {

@@ -1,5 +1,6 @@
 //! The LuminaLog encoder: one JSON object `{"api_key","logs":[…]}` per batch (spec §3–§7).
 
+use std::cell::Cell;
 use std::io::Write;
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ pub struct LuminaLogEncoder {
     gzip: bool,
     /// Armed until the first 429 warning; re-armed by a success (spec §7).
     quota_warning_armed: bool,
+    /// User attributes named like the reserved `ferrolog` member, dropped (spec §4).
+    attributes_dropped: Cell<u64>,
     diagnostics: Diagnostics,
 }
 
@@ -112,13 +115,17 @@ impl LuminaLogEncoder {
             privacy_mode: options.privacy_mode,
             gzip: options.gzip,
             quota_warning_armed: true,
+            attributes_dropped: Cell::new(0),
             diagnostics: options.diagnostics,
         }
     }
 
     fn entry<'a>(&'a self, record: &'a Record) -> Entry<'a> {
         let mut attributes = record.merged_attributes();
-        attributes.remove(RESERVED_KEY);
+        if attributes.remove(RESERVED_KEY).is_some() {
+            self.attributes_dropped
+                .set(self.attributes_dropped.get() + 1);
+        }
         let carried = record.payload().map(|_| record);
         let span = match record.payload() {
             Some(Payload::Span(span)) => Some(span),
@@ -187,7 +194,7 @@ impl Encoder for LuminaLogEncoder {
         match response.status {
             200..=299 => {
                 self.quota_warning_armed = true;
-                Verdict::Delivered
+                Verdict::DELIVERED
             }
             429 => {
                 if std::mem::take(&mut self.quota_warning_armed) {
@@ -198,9 +205,13 @@ impl Encoder for LuminaLogEncoder {
                 }
                 Verdict::Drop(DropReason::QuotaExceeded)
             }
-            500..=599 => Verdict::Retry { after: None },
+            500..=599 => Verdict::BACKOFF,
             _ => Verdict::Drop(DropReason::SendError),
         }
+    }
+
+    fn take_attributes_dropped(&mut self) -> u64 {
+        self.attributes_dropped.take()
     }
 
     /// Three attempts in all: at once, after 1 s, after 2 s (spec §7).
@@ -255,7 +266,8 @@ mod tests {
 
     #[test]
     fn project_id_and_metadata_appear_only_when_set() {
-        let body = encoder(Some("p1")).body(&[record(
+        let mut enc = encoder(Some("p1"));
+        let body = enc.body(&[record(
             Level::Warning,
             "m",
             &[("user", "7"), ("ferrolog", "x")],
@@ -269,6 +281,8 @@ mod tests {
             serde_json::json!({"user": "7"}),
             "the reserved key is not the user's"
         );
+        assert_eq!(enc.take_attributes_dropped(), 1);
+        assert_eq!(enc.take_attributes_dropped(), 0, "taking resets the count");
     }
 
     #[test]
@@ -300,9 +314,9 @@ mod tests {
             retry_after: None,
             body: Vec::new(),
         };
-        assert_eq!(enc.judge(&answer(200)), Verdict::Delivered);
-        assert_eq!(enc.judge(&answer(204)), Verdict::Delivered);
-        assert_eq!(enc.judge(&answer(503)), Verdict::Retry { after: None });
+        assert_eq!(enc.judge(&answer(200)), Verdict::DELIVERED);
+        assert_eq!(enc.judge(&answer(204)), Verdict::DELIVERED);
+        assert_eq!(enc.judge(&answer(503)), Verdict::BACKOFF);
         assert_eq!(
             enc.judge(&answer(400)),
             Verdict::Drop(DropReason::SendError)

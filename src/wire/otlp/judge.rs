@@ -14,10 +14,9 @@ use crate::transport::Response;
 /// What an answer means for the batch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Judgement {
+    /// A success carries the entries it says it refused (`partialSuccess.rejected*`); they
+    /// are dropped as `send_error` and never retried.
     pub verdict: Verdict,
-    /// Entries a successful answer says it refused (`partialSuccess.rejected*`); they are
-    /// dropped as `send_error` and never retried.
-    pub rejected: u64,
     /// What the user should be told, with the server's own words when it gave any.
     pub diagnostic: Option<String>,
 }
@@ -27,14 +26,12 @@ pub fn judge(response: &Response, now: DateTime<Utc>) -> Judgement {
     let status = response.status;
     let mut judgement = Judgement {
         verdict: Verdict::Drop(DropReason::SendError),
-        rejected: 0,
         diagnostic: None,
     };
     match status {
         200..=299 => {
-            judgement.verdict = Verdict::Delivered;
             let (rejected, message) = partial_success(&response.body);
-            judgement.rejected = rejected;
+            judgement.verdict = Verdict::Delivered { rejected };
             judgement.diagnostic = match (rejected, message) {
                 (0, None) => None,
                 (0, Some(message)) => Some(format!("OTLP endpoint warned: {message}")),
@@ -49,7 +46,18 @@ pub fn judge(response: &Response, now: DateTime<Utc>) -> Judgement {
                 .retry_after
                 .as_deref()
                 .and_then(|value| retry_after(value, now));
-            judgement.verdict = Verdict::Retry { after };
+            // Every retry counts, server-directed or not; running out on a 429 is a rate
+            // limit, on the others an unavailable endpoint.
+            let exhausted = if status == 429 {
+                DropReason::RatelimitBackoff
+            } else {
+                DropReason::NetworkError
+            };
+            judgement.verdict = Verdict::Retry {
+                after,
+                counted: true,
+                exhausted,
+            };
         }
         _ => {
             let reason = status_message(&response.body);
@@ -130,14 +138,10 @@ mod tests {
     fn success_with_or_without_a_body_is_delivered() {
         for body in ["", "{}", "not json", "[1]", r#"{"partialSuccess":{}}"#] {
             let judgement = answer(200, None, body);
-            assert_eq!(judgement.verdict, Verdict::Delivered, "{body}");
-            assert_eq!(
-                (judgement.rejected, judgement.diagnostic),
-                (0, None),
-                "{body}"
-            );
+            assert_eq!(judgement.verdict, Verdict::DELIVERED, "{body}");
+            assert_eq!(judgement.diagnostic, None, "{body}");
         }
-        assert_eq!(answer(204, None, "").verdict, Verdict::Delivered);
+        assert_eq!(answer(204, None, "").verdict, Verdict::DELIVERED);
     }
 
     #[test]
@@ -147,61 +151,57 @@ mod tests {
             None,
             r#"{"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"bad severity"}}"#,
         );
-        assert_eq!(logs.verdict, Verdict::Delivered, "never retried");
-        assert_eq!(logs.rejected, 2);
+        assert_eq!(
+            logs.verdict,
+            Verdict::Delivered { rejected: 2 },
+            "never retried"
+        );
         assert!(logs.diagnostic.unwrap().contains("bad severity"));
 
         let spans = answer(200, None, r#"{"partialSuccess":{"rejectedSpans":3}}"#);
-        assert_eq!(spans.rejected, 3);
+        assert_eq!(spans.verdict, Verdict::Delivered { rejected: 3 });
         assert!(spans.diagnostic.unwrap().contains("rejected 3"));
         let points = answer(
             200,
             None,
             r#"{"partialSuccess":{"rejectedDataPoints":"1"}}"#,
         );
-        assert_eq!(points.rejected, 1);
+        assert_eq!(points.verdict, Verdict::Delivered { rejected: 1 });
 
         let warning = answer(
             200,
             None,
             r#"{"partialSuccess":{"errorMessage":"slow down"}}"#,
         );
-        assert_eq!(warning.rejected, 0);
+        assert_eq!(warning.verdict, Verdict::DELIVERED);
         assert!(warning.diagnostic.unwrap().contains("slow down"));
     }
 
     #[test]
     fn throttling_statuses_retry_after_the_servers_delay() {
-        for status in [429, 502, 503, 504] {
+        let retry = |after, exhausted| Verdict::Retry {
+            after,
+            counted: true,
+            exhausted,
+        };
+        let rate_limited = DropReason::RatelimitBackoff;
+        let unavailable = DropReason::NetworkError;
+        assert_eq!(answer(429, None, "").verdict, retry(None, rate_limited));
+        for status in [502, 503, 504] {
             assert_eq!(
                 answer(status, None, "").verdict,
-                Verdict::Retry { after: None },
+                retry(None, unavailable),
                 "{status}"
             );
         }
         let seconds = answer(503, Some("1"), "").verdict;
-        assert_eq!(
-            seconds,
-            Verdict::Retry {
-                after: Some(Duration::from_secs(1))
-            }
-        );
+        assert_eq!(seconds, retry(Some(Duration::from_secs(1)), unavailable));
         let date = answer(429, Some("Thu, 01 Jan 2026 00:00:30 GMT"), "").verdict;
-        assert_eq!(
-            date,
-            Verdict::Retry {
-                after: Some(Duration::from_secs(30))
-            }
-        );
+        assert_eq!(date, retry(Some(Duration::from_secs(30)), rate_limited));
         let past = answer(503, Some("Wed, 31 Dec 2025 23:00:00 GMT"), "").verdict;
-        assert_eq!(
-            past,
-            Verdict::Retry {
-                after: Some(Duration::ZERO)
-            }
-        );
+        assert_eq!(past, retry(Some(Duration::ZERO), unavailable));
         let garbage = answer(503, Some("soon"), "").verdict;
-        assert_eq!(garbage, Verdict::Retry { after: None });
+        assert_eq!(garbage, retry(None, unavailable));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::options::test_options;
 use super::{decode, Signal};
 use crate::entry::{EntryKind, MetricKind, Payload, Record, SpanStatus};
 use crate::level::Level;
+use crate::pipeline::encoder::Encoder;
 use crate::wire::decoded::DecodedEntry;
 
 /// Encodes `records` as the pipeline would, one request per signal, and decodes each.

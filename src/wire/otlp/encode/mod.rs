@@ -62,22 +62,6 @@ impl OtlpEncoder {
         &self.urls[signal as usize]
     }
 
-    /// User attributes dropped so far because they used a key the record's type reserves.
-    pub fn attributes_dropped(&self) -> u64 {
-        self.attributes_dropped
-    }
-
-    /// Splits a batch into batches of one signal each (logs, then traces, then metrics), each
-    /// within [`MAX_ITEMS_PER_REQUEST`], keeping the order of records within a signal. A
-    /// telemetry record counts one item per reading and is never split.
-    pub fn partition(&self, records: Vec<Record>) -> Vec<Vec<Record>> {
-        let mut by_signal: [Vec<Record>; 3] = Default::default();
-        for record in records {
-            by_signal[Signal::of(&record) as usize].push(record);
-        }
-        by_signal.into_iter().flat_map(chunks).collect()
-    }
-
     /// The JSON body for `records`, which must be non-empty and of one signal, as
     /// [`partition`](Self::partition) yields them.
     pub fn body(&mut self, records: &[Record]) -> Vec<u8> {
@@ -169,7 +153,18 @@ impl Encoder for OtlpEncoder {
         }
     }
 
-    /// Encodes a single-signal batch (see [`OtlpEncoder::partition`]).
+    /// Splits a batch into batches of one signal each (logs, then traces, then metrics), each
+    /// within [`MAX_ITEMS_PER_REQUEST`], keeping the order of records within a signal. A
+    /// telemetry record counts one item per reading and is never split.
+    fn partition(&self, records: Vec<Record>) -> Vec<Vec<Record>> {
+        let mut by_signal: [Vec<Record>; 3] = Default::default();
+        for record in records {
+            by_signal[Signal::of(&record) as usize].push(record);
+        }
+        by_signal.into_iter().flat_map(chunks).collect()
+    }
+
+    /// Encodes a single-signal batch, as `partition` makes them.
     fn encode(&mut self, records: &[Record]) -> Request {
         let signal = Signal::of(&records[0]);
         let json = self.body(records);
@@ -194,6 +189,11 @@ impl Encoder for OtlpEncoder {
             self.diagnostics.warn(format_args!("{diagnostic}"));
         }
         judgement.verdict
+    }
+
+    /// User attributes dropped because they used a key the record's type reserves.
+    fn take_attributes_dropped(&mut self) -> u64 {
+        std::mem::take(&mut self.attributes_dropped)
     }
 
     /// Four attempts in all (spec §10).
