@@ -14,6 +14,7 @@ use crate::level::Level;
 use crate::pipeline::stats::{DropReason, Stats};
 use crate::pipeline::{Encoder, FlushReport, Pipeline, Pushed, Settings};
 use crate::wire::luminalog::{encode, LuminaLogEncoder};
+use crate::wire::otlp::{self, OtlpEncoder};
 
 /// What became of one log call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,21 +62,26 @@ pub struct Logger {
 impl Client {
     /// Validates `config` and starts the workers. Nothing touches the network here.
     pub fn new(config: Config) -> Result<Client, ConfigError> {
-        if config.api_key.trim().is_empty() {
+        let protocol = config.effective_protocol();
+        // OTLP defines no API key; the others cannot work without one.
+        if protocol != Protocol::Otlp && config.api_key.trim().is_empty() {
             return Err(ConfigError::new("api_key", "is required"));
         }
+        let make_encoder: fn(&Config, Diagnostics) -> Box<dyn Encoder> = match protocol {
+            Protocol::LuminaLog => luminalog_encoder,
+            Protocol::Otlp => otlp_encoder,
+            Protocol::LogFlux => {
+                return Err(ConfigError::new(
+                    "protocol",
+                    "logflux is not available in this build; use luminalog or otlp",
+                ))
+            }
+        };
         let diagnostics = Diagnostics::new(config.debug);
-        let protocol = config.effective_protocol();
-        if protocol != Protocol::LuminaLog {
-            return Err(ConfigError::new(
-                "protocol",
-                format!(
-                    "{} is not available in this build; use luminalog",
-                    protocol.name()
-                ),
-            ));
-        }
-        let batch_size = clamp_batch_size(config.batch_size, diagnostics);
+        let batch_size = match protocol {
+            Protocol::LuminaLog => clamp_batch_size(config.batch_size, diagnostics),
+            _ => config.batch_size,
+        };
         let settings = Settings {
             batch_size,
             flush_interval: config.flush_interval,
@@ -89,18 +95,7 @@ impl Client {
             http_timeout: config.http_timeout,
             diagnostics,
         };
-        let make_encoder = || -> Box<dyn Encoder> {
-            Box::new(LuminaLogEncoder::new(encode::Options {
-                endpoint: config.endpoint.clone(),
-                api_key: config.api_key.clone(),
-                environment: config.environment.clone(),
-                project_id: config.project_id.clone(),
-                privacy_mode: config.privacy_mode,
-                gzip: config.compression,
-                diagnostics,
-            }))
-        };
-        let pipeline = Pipeline::start(settings, make_encoder)
+        let pipeline = Pipeline::start(settings, || make_encoder(&config, diagnostics))
             .map_err(|e| ConfigError::new("worker_count", format!("cannot start a worker: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -283,6 +278,34 @@ impl Logger {
     pub fn error(&self, message: &str) -> LogStatus {
         self.log::<&str, &str>(Level::Error, message, &[])
     }
+}
+
+fn luminalog_encoder(config: &Config, diagnostics: Diagnostics) -> Box<dyn Encoder> {
+    Box::new(LuminaLogEncoder::new(encode::Options {
+        endpoint: config.endpoint.clone(),
+        api_key: config.api_key.clone(),
+        environment: config.environment.clone(),
+        project_id: config.project_id.clone(),
+        privacy_mode: config.privacy_mode,
+        gzip: config.compression,
+        diagnostics,
+    }))
+}
+
+fn otlp_encoder(config: &Config, _diagnostics: Diagnostics) -> Box<dyn Encoder> {
+    Box::new(OtlpEncoder::new(otlp::Options {
+        endpoint: config.endpoint.clone(),
+        logs_endpoint: None,
+        traces_endpoint: None,
+        metrics_endpoint: None,
+        headers: Vec::new(),
+        source: config.source.clone(),
+        environment: config.environment.clone(),
+        release: config.release.clone(),
+        resource_attributes: Map::new(),
+        gzip: config.compression,
+        debug: config.debug,
+    }))
 }
 
 fn clamp_batch_size(requested: usize, diagnostics: Diagnostics) -> usize {

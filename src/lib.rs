@@ -21,6 +21,10 @@ pub mod pipeline;
 pub mod transport;
 pub mod wire;
 
+#[cfg(test)]
+#[path = "testing/collector.rs"]
+mod test_collector;
+
 pub use client::{Client, LogStatus, Logger};
 pub use config::{Config, ConfigError, Overflow, Protocol};
 pub use entry::{EntryKind, RecordError};

@@ -1,11 +1,14 @@
 //! Pipeline behaviour that needs no server: a protocol bug contained, accounting kept.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::*;
 use crate::context::Context;
+use crate::test_collector::Collector;
 use crate::transport::{Request, Response};
+use crate::wire::luminalog::{self, LuminaLogEncoder};
 
 struct PanickingEncoder;
 
@@ -76,4 +79,169 @@ fn a_panicking_encoder_loses_only_its_batch_and_the_worker_lives_on() {
         (4, 0)
     );
     assert!(pipeline.shutdown(Duration::from_secs(1)).completed);
+}
+
+/// Sends real requests through the LuminaLog encoder to the collector, but judges them by a
+/// script, so every path of the sender can be driven: splits, partial successes, retries.
+struct ScriptedEncoder {
+    inner: LuminaLogEncoder,
+    script: Arc<Mutex<VecDeque<encoder::Verdict>>>,
+    /// The size of every group encoded, in order.
+    encoded: Arc<Mutex<Vec<usize>>>,
+    /// Groups by the first character of the message, when set.
+    partition_by_initial: bool,
+}
+
+impl Encoder for ScriptedEncoder {
+    fn accepts(&self, _record: &Record) -> bool {
+        true
+    }
+
+    fn partition(&self, records: Vec<Record>) -> Vec<Vec<Record>> {
+        if !self.partition_by_initial {
+            return vec![records];
+        }
+        let mut groups: Vec<Vec<Record>> = Vec::new();
+        for record in records {
+            let initial = record.message().chars().next();
+            match groups
+                .iter_mut()
+                .find(|g| g[0].message().chars().next() == initial)
+            {
+                Some(group) => group.push(record),
+                None => groups.push(vec![record]),
+            }
+        }
+        groups
+    }
+
+    fn encode(&mut self, records: &[Record]) -> Request {
+        self.encoded.lock().unwrap().push(records.len());
+        self.inner.encode(records)
+    }
+
+    fn judge(&mut self, response: &Response) -> encoder::Verdict {
+        let scripted = self.script.lock().unwrap().pop_front();
+        scripted.unwrap_or_else(|| self.inner.judge(response))
+    }
+
+    fn default_max_retries(&self) -> u32 {
+        1
+    }
+
+    fn default_http_timeout(&self) -> Duration {
+        Duration::from_secs(5)
+    }
+}
+
+struct Scripted {
+    pipeline: Pipeline,
+    encoded: Arc<Mutex<Vec<usize>>>,
+    _collector: Collector,
+}
+
+fn scripted(script: Vec<encoder::Verdict>, partition_by_initial: bool) -> Scripted {
+    let collector = Collector::start();
+    let script = Arc::new(Mutex::new(VecDeque::from(script)));
+    let encoded = Arc::new(Mutex::new(Vec::new()));
+    let make = {
+        let (script, encoded, url) = (script.clone(), encoded.clone(), collector.ingest_url());
+        move || -> Box<dyn Encoder> {
+            Box::new(ScriptedEncoder {
+                inner: LuminaLogEncoder::new(luminalog::encode::Options {
+                    endpoint: Some(url.clone()),
+                    api_key: "k".into(),
+                    environment: None,
+                    project_id: None,
+                    privacy_mode: false,
+                    gzip: false,
+                    diagnostics: Diagnostics::new(false),
+                }),
+                script: script.clone(),
+                encoded: encoded.clone(),
+                partition_by_initial,
+            })
+        }
+    };
+    Scripted {
+        pipeline: Pipeline::start(settings(), make).unwrap(),
+        encoded,
+        _collector: collector,
+    }
+}
+
+fn push_and_flush(pipeline: &Pipeline, messages: &[&str]) {
+    for message in messages {
+        assert_eq!(pipeline.push(record(message)), Pushed::Accepted);
+    }
+    let report = pipeline.flush(Duration::from_secs(10));
+    assert!(report.completed, "{report:?}");
+}
+
+#[test]
+fn a_split_sends_each_half_on_its_own() {
+    let s = scripted(vec![encoder::Verdict::Split], false);
+    push_and_flush(&s.pipeline, &["a", "b", "c", "d", "e"]);
+    assert_eq!(*s.encoded.lock().unwrap(), [5, 3, 2]);
+    let stats = s.pipeline.stats();
+    assert_eq!(
+        (stats.sent, stats.dropped_total(), stats.requests),
+        (5, 0, 2)
+    );
+}
+
+#[test]
+fn a_single_entry_too_large_to_send_is_a_validation_error() {
+    let split = encoder::Verdict::Split;
+    let s = scripted(vec![split, split, split], false);
+    push_and_flush(&s.pipeline, &["a", "b"]);
+    assert_eq!(*s.encoded.lock().unwrap(), [2, 1, 1]);
+    assert_eq!(s.pipeline.stats().dropped(DropReason::ValidationError), 2);
+}
+
+#[test]
+fn a_partial_success_drops_only_what_the_server_rejected() {
+    let s = scripted(vec![encoder::Verdict::Delivered { rejected: 2 }], false);
+    push_and_flush(&s.pipeline, &["a", "b", "c", "d", "e"]);
+    let stats = s.pipeline.stats();
+    assert_eq!((stats.sent, stats.dropped(DropReason::SendError)), (3, 2));
+}
+
+#[test]
+fn groups_are_requests_of_their_own() {
+    let s = scripted(vec![], true);
+    push_and_flush(&s.pipeline, &["x1", "y1", "x2", "z1", "y2"]);
+    assert_eq!(*s.encoded.lock().unwrap(), [2, 2, 1]);
+    assert_eq!(s.pipeline.stats().requests, 3);
+}
+
+#[test]
+fn server_directed_waits_need_not_use_up_attempts() {
+    let free = encoder::Verdict::Retry {
+        after: Some(Duration::from_millis(5)),
+        counted: false,
+        exhausted: DropReason::RatelimitBackoff,
+    };
+    let s = scripted(vec![free; 4], false);
+    push_and_flush(&s.pipeline, &["a"]);
+    let stats = s.pipeline.stats();
+    assert_eq!(
+        (stats.sent, stats.retried),
+        (1, 4),
+        "more waits than max_retries (1)"
+    );
+}
+
+#[test]
+fn an_exhausted_retry_is_dropped_with_the_reason_the_verdict_gave() {
+    let limited = encoder::Verdict::Retry {
+        after: Some(Duration::from_millis(5)),
+        counted: true,
+        exhausted: DropReason::RatelimitBackoff,
+    };
+    let s = scripted(vec![limited; 3], false);
+    push_and_flush(&s.pipeline, &["a", "b"]);
+    let stats = s.pipeline.stats();
+    assert_eq!(stats.dropped(DropReason::RatelimitBackoff), 2);
+    assert_eq!((stats.sent, stats.retried), (0, 1));
 }
