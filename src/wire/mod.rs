@@ -2,6 +2,7 @@
 //! decode into.
 
 pub mod decoded;
+pub mod logflux;
 pub mod luminalog;
 
 /// UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`, always six fraction digits.
