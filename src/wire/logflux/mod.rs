@@ -11,6 +11,7 @@
 //! each part back to its JSON. Every error type knows the HTTP status and error code of spec §12.
 
 pub mod crypto;
+pub mod handshake;
 
 #[cfg(test)]
 mod vectors;

@@ -172,21 +172,7 @@ impl fmt::Debug for PrivateKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::logflux::vectors::{hex_bytes, section, text};
-
-    // Made with `openssl ecparam -name prime256v1` and `openssl genrsa 1024`.
-    const EC_P256_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4gQ7EeWGjkTjEURon84u6/RhP3XJ
-xg3GVRhDuZQnjWeTLKwWot0BsGpJa8imF8h4KefLhUI1HewaV6NbhpZxTQ==
------END PUBLIC KEY-----
-";
-    pub(crate) const RSA_1024_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDm+5BUfW9bLl2yx8qSKvS3+nQy
-OeLDGyFwS4tVNoK/Hxb2SHl+OfLCU8A9fLiz6aK+hENQ6dJPhLrcRAWYDNZc9sDH
-O0r0h/9vw3KEK4gnHbj/q4I+qOCvmmVWRIXBUG9BpwvfGebIzLo6f3MlA8cmZVzp
-f1FsQO10QcodWyiQpwIDAQAB
------END PUBLIC KEY-----
-";
+    use crate::wire::logflux::vectors::{hex_bytes, section, text, EC_P256_PEM, RSA_1024_PEM};
 
     fn vector_private_key() -> PrivateKey {
         PrivateKey::from_pkcs8_pem(text(&section("rsa_oaep"), "private_key_pem_pkcs8")).unwrap()
