@@ -12,6 +12,7 @@
 
 pub mod crypto;
 pub mod handshake;
+pub mod multipart;
 
 #[cfg(test)]
 mod vectors;
