@@ -39,7 +39,7 @@ impl std::error::Error for HandshakeError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InitAnswer {
     pub public_key: PublicKey,
-    /// [`Limits::MAX`] lowered by whatever the server announced.
+    /// [`Limits::default`] lowered by whatever the server announced.
     pub limits: Limits,
 }
 
@@ -111,9 +111,9 @@ fn announced_limits(obj: &Map<String, Value>) -> Limits {
             })
     };
     Limits {
-        max_batch_size: lower(Limits::MAX.max_batch_size, "max_batch_size"),
-        max_payload_size: lower(Limits::MAX.max_payload_size, "max_payload_size"),
-        max_request_size: lower(Limits::MAX.max_request_size, "max_request_size"),
+        max_batch_size: lower(Limits::default().max_batch_size, "max_batch_size"),
+        max_payload_size: lower(Limits::default().max_payload_size, "max_payload_size"),
+        max_request_size: lower(Limits::default().max_request_size, "max_request_size"),
     }
 }
 
@@ -335,7 +335,7 @@ mod tests {
         let top = init(json!({"public_key": pem, "supports_multipart": true})).unwrap();
         let wrapped = init(json!({"status": "success", "data": {"public_key": pem}})).unwrap();
         assert_eq!(top, wrapped);
-        assert_eq!(top.limits, Limits::MAX);
+        assert_eq!(top.limits, Limits::default());
         assert_eq!(
             top.public_key.fingerprint(),
             text(&section("rsa_oaep"), "spki_fingerprint")
@@ -365,17 +365,17 @@ mod tests {
             flat.limits,
             Limits {
                 max_batch_size: 7,
-                ..Limits::MAX
+                ..Limits::default()
             }
         );
         let ignored = init(json!({"public_key": pem, "limits": {
             "max_batch_size": 5000, "max_payload_size": 0, "max_request_size": "1"}}))
         .unwrap();
-        assert_eq!(ignored.limits, Limits::MAX);
+        assert_eq!(ignored.limits, Limits::default());
         let invalid = init(json!({"public_key": pem, "max_batch_size": -1,
             "max_payload_size": 1.5, "max_request_size": null}))
         .unwrap();
-        assert_eq!(invalid.limits, Limits::MAX);
+        assert_eq!(invalid.limits, Limits::default());
     }
 
     #[test]
@@ -445,7 +445,7 @@ mod tests {
                 .unwrap();
         let limits = Limits {
             max_batch_size: 500,
-            ..Limits::MAX
+            ..Limits::default()
         };
         let body = init_response_body(&private.public_key(), &limits);
         let answer = parse_init_response(&body).unwrap();

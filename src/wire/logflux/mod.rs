@@ -11,11 +11,25 @@
 //! each part back to its JSON. Every error type knows the HTTP status and error code of spec §12.
 
 pub mod crypto;
+mod gzip;
 pub mod handshake;
 pub mod multipart;
+pub mod part;
 
 #[cfg(test)]
 mod vectors;
+
+use crypto::AesKey;
+
+/// What a client holds after a handshake (spec §5.4): the key every part of a request is
+/// sealed under, the id that names it to the server, and the server's limits.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub key_id: String,
+    /// Redacted from `Debug` and wiped on drop.
+    pub key: AesKey,
+    pub limits: Limits,
+}
 
 /// The request-shaping limits of spec §2, which a handshake may lower (§5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,17 +42,13 @@ pub struct Limits {
     pub max_request_size: usize,
 }
 
-impl Limits {
-    /// The protocol's own maxima; servers can only lower them.
-    pub const MAX: Limits = Limits {
-        max_batch_size: 1000,
-        max_payload_size: 1024 * 1024,
-        max_request_size: 10 * 1024 * 1024,
-    };
-}
-
+/// The protocol's own maxima, which servers can only lower.
 impl Default for Limits {
     fn default() -> Limits {
-        Limits::MAX
+        Limits {
+            max_batch_size: 1000,
+            max_payload_size: 1024 * 1024,
+            max_request_size: 10 * 1024 * 1024,
+        }
     }
 }

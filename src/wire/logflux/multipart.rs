@@ -239,7 +239,7 @@ fn with_crlf_before_delimiters(body: Bytes, boundary: &str) -> Bytes {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::wire::logflux::vectors::{hex_bytes, section, text};
 
@@ -285,7 +285,7 @@ mod tests {
     fn go_vector_parses_to_its_one_part() {
         let v = section("multipart_single_go_layout");
         let body = hex_bytes(&v, "body_hex");
-        let parts = parse_now(text(&v, "content_type"), &body, &Limits::MAX).unwrap();
+        let parts = parse_now(text(&v, "content_type"), &body, &Limits::default()).unwrap();
         assert_eq!(parts.len(), 1);
         let p = &parts[0];
         assert_eq!(p.header("content-type"), Some("application/octet-stream"));
@@ -312,7 +312,7 @@ mod tests {
         let parsed = &parse_now(
             text(&v, "content_type"),
             &hex_bytes(&v, "body_hex"),
-            &Limits::MAX,
+            &Limits::default(),
         )
         .unwrap()[0];
         let names = [
@@ -366,7 +366,7 @@ mod tests {
             let parsed = parse_now(
                 &boundary.content_type(),
                 &encode(&parts, &boundary),
-                &Limits::MAX,
+                &Limits::default(),
             )
             .unwrap();
             assert_eq!(parsed.len(), count);
@@ -397,7 +397,7 @@ mod tests {
             let parts = parse_now(
                 "Multipart/Mixed; boundary=\"b0undary\"",
                 &body,
-                &Limits::MAX,
+                &Limits::default(),
             )
             .unwrap();
             assert_eq!(parts.len(), 3, "{}", String::from_utf8_lossy(&body));
@@ -414,7 +414,7 @@ mod tests {
     #[test]
     fn headers_are_trimmed_and_unknown_ones_kept_aside() {
         let body = b"--B\r\nx-lf-ENTRY-type:   2  \r\nX-Unknown: y\r\n\r\npayload\r\n--B--\r\n";
-        let parts = parse_now("multipart/mixed; boundary=B", body, &Limits::MAX).unwrap();
+        let parts = parse_now("multipart/mixed; boundary=B", body, &Limits::default()).unwrap();
         assert_eq!(parts[0].header("X-LF-Entry-Type"), Some("2"));
         assert_eq!(parts[0].header("x-unknown"), Some("y"));
         assert_eq!(parts[0].body, b"payload");
@@ -436,12 +436,12 @@ mod tests {
                 MultipartError::InvalidBoundary,
             ),
         ] {
-            let got = parse_now(content_type, &body, &Limits::MAX).unwrap_err();
+            let got = parse_now(content_type, &body, &Limits::default()).unwrap_err();
             assert_eq!(got, err, "{content_type}");
         }
         let long = format!("multipart/mixed; boundary={}", "a".repeat(71));
         assert_eq!(
-            parse_now(&long, &body, &Limits::MAX).unwrap_err(),
+            parse_now(&long, &body, &Limits::default()).unwrap_err(),
             MultipartError::InvalidBoundary
         );
         assert_eq!(MultipartError::UnsupportedMediaType.status(), 415);
@@ -454,14 +454,14 @@ mod tests {
         let body = encode(&(0..5).map(|n| part(n, same)).collect::<Vec<_>>(), &b);
         let few_parts = Limits {
             max_batch_size: 4,
-            ..Limits::MAX
+            ..Limits::default()
         };
         let err = parse_now(&b.content_type(), &body, &few_parts).unwrap_err();
         assert_eq!((err.status(), err.code()), (413, "payload_too_large"));
         assert_eq!(err, MultipartError::TooManyParts);
         let small = Limits {
             max_request_size: body.len() - 1,
-            ..Limits::MAX
+            ..Limits::default()
         };
         assert_eq!(
             parse_now(&b.content_type(), &body, &small).unwrap_err(),
@@ -473,7 +473,7 @@ mod tests {
             &Limits {
                 max_request_size: body.len(),
                 max_batch_size: 5,
-                ..Limits::MAX
+                ..Limits::default()
             }
         )
         .is_ok());
@@ -491,7 +491,8 @@ mod tests {
         cases.push(b"--B\r\nBad Header Line\r\n\r\nx\r\n--B--".to_vec());
         cases.push(b"--B\r\nX-LF-Entry-Type: 1\r\n\r\nx\r\n--Bxyz".to_vec());
         for body in cases {
-            let err = parse_now("multipart/mixed; boundary=B", &body, &Limits::MAX).unwrap_err();
+            let err =
+                parse_now("multipart/mixed; boundary=B", &body, &Limits::default()).unwrap_err();
             assert_eq!(
                 err.status(),
                 400,
