@@ -2,6 +2,7 @@
 //! decode into.
 
 pub mod decoded;
+pub mod logflux;
 pub mod luminalog;
 pub(crate) mod members;
 pub mod otlp;
