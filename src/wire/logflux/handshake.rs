@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::crypto::{random_bytes, AesKey, CryptoError, PrivateKey, PublicKey};
+use super::crypto::{AesKey, CryptoError, PrivateKey, PublicKey};
 use super::Limits;
 
 /// Why a handshake answer cannot be used; every case fails the handshake (spec §5.1, §5.3).
@@ -284,18 +284,7 @@ pub fn complete_response_body(key_id: &str) -> Vec<u8> {
 
 /// A new key id: a random UUID v4, lowercase and hyphenated.
 pub fn new_key_id() -> String {
-    let mut b: [u8; 16] = random_bytes();
-    b[6] = (b[6] & 0x0f) | 0x40; // version 4
-    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 #[cfg(test)]
