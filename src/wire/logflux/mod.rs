@@ -15,6 +15,7 @@ mod gzip;
 pub mod handshake;
 pub mod multipart;
 pub mod part;
+pub mod payload;
 
 #[cfg(test)]
 mod vectors;
