@@ -29,8 +29,14 @@ pub struct Response {
 /// Clones share one connection pool, and [`Transport::cancel`] on any clone ends the
 /// requests in flight on all of them.
 #[derive(Clone)]
-pub(crate) struct Transport {
+pub struct Transport {
     agent: Agent,
+}
+
+impl Default for Transport {
+    fn default() -> Transport {
+        Transport::new()
+    }
 }
 
 impl Transport {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::entry::Record;
 use crate::pipeline::stats::DropReason;
-use crate::transport::{Request, Response};
+use crate::transport::{Request, Response, Transport};
 
 /// What to do with a request's entries after an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +26,9 @@ pub enum Verdict {
     /// The request was too large: send each half on its own; a single entry is dropped as
     /// `validation_error`.
     Split,
+    /// The server refused the credentials (LogFlux 401/403): get new ones, re-encode and
+    /// resend once; a second refusal drops the entries as `send_error`.
+    Reauthenticate,
     Drop(DropReason),
 }
 
@@ -50,6 +53,17 @@ pub trait Encoder: Send {
     fn partition(&self, records: Vec<Record>) -> Vec<Vec<Record>> {
         vec![records]
     }
+
+    /// Gets ready to send, before each group is encoded: LogFlux's handshake. It runs on the
+    /// worker, so client creation never waits for the network. An error is the verdict to
+    /// act on, usually a retry that holds the entries until it succeeds or a deadline ends it.
+    fn prepare(&mut self, _transport: &Transport, _timeout: Duration) -> Result<(), Verdict> {
+        Ok(())
+    }
+
+    /// Forgets the credentials a [`Verdict::Reauthenticate`] refused, so that the next
+    /// [`Encoder::prepare`] gets new ones.
+    fn reauthenticate(&mut self) {}
 
     /// Encodes one group (never empty, all accepted) as one request.
     fn encode(&mut self, records: &[Record]) -> Request;

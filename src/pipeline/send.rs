@@ -80,16 +80,12 @@ impl Sender {
     fn send_group(&mut self, shared: &Shared, mut group: Vec<Record>) -> Result<(), Kept> {
         let counters = &shared.counters;
         let entries = group.len() as u64;
-        let encoded = guarded(|| self.encoder.encode(&group));
-        counters
-            .attributes_dropped
-            .fetch_add(self.encoder.take_attributes_dropped(), Relaxed);
-        let Some(request) = encoded else {
-            internal_error(shared, entries);
-            return Ok(());
-        };
         let settled = || counters.settled.load(Relaxed);
+        let mut request: Option<Request> = None;
+        let mut reauthenticated = false;
         let mut retries = 0u32;
+        // Waits that use up no attempt (a handshake that keeps failing) still back off.
+        let mut free_waits = 0u32;
         let mut exhausted = DropReason::NetworkError;
         loop {
             let timeout = match shared.control.deadline(settled()) {
@@ -102,7 +98,18 @@ impl Sender {
                 }
                 None => self.http_timeout,
             };
-            let Some(verdict) = self.attempt(shared, &request, timeout) else {
+            let verdict = match &request {
+                Some(request) => self.attempt(shared, request, timeout),
+                None => match self.ready(shared, &group, timeout) {
+                    Some(Ok(encoded)) => {
+                        request = Some(encoded);
+                        continue;
+                    }
+                    Some(Err(verdict)) => Some(verdict),
+                    None => None,
+                },
+            };
+            let Some(verdict) = verdict else {
                 internal_error(shared, entries);
                 return Ok(());
             };
@@ -120,6 +127,17 @@ impl Sender {
                     counters
                         .set_last_error(format!("{entries} entries dropped: {}", reason.name()));
                     counters.dropped(reason, entries);
+                    return Ok(());
+                }
+                Verdict::Reauthenticate if !reauthenticated => {
+                    reauthenticated = true;
+                    self.encoder.reauthenticate();
+                    request = None;
+                    continue;
+                }
+                Verdict::Reauthenticate => {
+                    counters.set_last_error("credentials refused twice".into());
+                    counters.dropped(DropReason::SendError, entries);
                     return Ok(());
                 }
                 Verdict::Split if group.len() > 1 => {
@@ -142,14 +160,18 @@ impl Sender {
                     exhausted: reason,
                 } => {
                     exhausted = reason;
-                    if counted {
+                    let k = if counted {
                         if retries >= self.policy.max_retries {
                             counters.dropped(reason, entries);
                             return Ok(());
                         }
                         retries += 1;
-                    }
-                    after.unwrap_or_else(|| self.policy.delay(retries.saturating_sub(1)))
+                        retries - 1
+                    } else {
+                        free_waits += 1;
+                        free_waits - 1
+                    };
+                    after.unwrap_or_else(|| self.policy.delay(k))
                 }
             };
             counters.retried.fetch_add(1, Relaxed);
@@ -157,6 +179,27 @@ impl Sender {
                 return give_up(shared, group, kind, exhausted);
             }
         }
+    }
+
+    /// Prepares the encoder (a handshake, when it needs one) and encodes `group`: the request,
+    /// or the verdict that stopped it; `None` when protocol code panicked.
+    fn ready(
+        &mut self,
+        shared: &Shared,
+        group: &[Record],
+        timeout: Duration,
+    ) -> Option<Result<Request, Verdict>> {
+        let (encoder, transport) = (&mut self.encoder, &self.transport);
+        if let Err(verdict) = guarded(|| encoder.prepare(transport, timeout))? {
+            return Some(Err(verdict));
+        }
+        let request = guarded(|| self.encoder.encode(group));
+        let dropped = self.encoder.take_attributes_dropped();
+        shared
+            .counters
+            .attributes_dropped
+            .fetch_add(dropped, Relaxed);
+        request.map(Ok)
     }
 
     /// One request and its judgement; `None` when protocol or transport code panicked.
