@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::faults::FaultSpec;
 
 pub const USAGE: &str = "\
-ferrolog-collector: a local collector for ferrolog and LuminaLog clients
+ferrolog-collector: a local collector for ferrolog, LuminaLog and OTLP/HTTP JSON clients
 
 Usage: ferrolog-collector [OPTIONS]
 
@@ -18,8 +18,10 @@ Options:
   --print                   write each stored entry to stdout in a readable form
   --discard                 answer every ingest request 200 without decoding or storing it:
                             a sink for throughput benchmarks
-  --api-key KEY             accept only this API key (repeatable); default: any non-empty key
-  --max-body-bytes N        largest request body, before and after gunzip [default: 10485760]
+  --api-key KEY             accept only this LuminaLog API key (repeatable);
+                            default: any non-empty key
+  --max-body-bytes N        largest LuminaLog body, before and after gunzip
+                            [default: 10485760]; OTLP bodies may have 64 MiB
   --max-entries N           entries kept in memory for queries, oldest dropped first
                             [default: 100000]; entries.jsonl keeps everything
   --fault-status S          answer ingest requests with HTTP status S, storing nothing

@@ -1,20 +1,23 @@
 //! Everything that is not `/health` or `/api/*` is an ingest request: it is logged, draws the
-//! active fault, and is then routed to its protocol.
+//! active fault, and is then routed to its protocol: OTLP on `/v1/traces` and `/v1/metrics`,
+//! LuminaLog or OTLP on `/v1/logs` by the body's shape.
 
 use std::convert::Infallible;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ferrolog::wire::decoded::DecodedEntry;
+use ferrolog::wire::otlp::Signal;
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, RETRY_AFTER};
 use hyper::{Method, Request, StatusCode};
 
 use crate::body;
 use crate::faults::{Action, Fault};
-use crate::ingest_luminalog;
 use crate::requests::{Completion, RequestRecord};
 use crate::respond::{self, Response};
 use crate::state::{lock, State};
+use crate::{ingest_luminalog, ingest_otlp, intake, protocol};
 
 /// Returned to hyper to make it drop the connection without answering.
 #[derive(Debug)]
@@ -32,6 +35,8 @@ impl std::error::Error for InjectedClose {}
 pub struct Refusal {
     status: StatusCode,
     message: String,
+    /// The answer's body when the protocol words it; else `{"message":<message>}`.
+    body: Option<String>,
 }
 
 impl Refusal {
@@ -39,11 +44,23 @@ impl Refusal {
         Refusal {
             status,
             message: message.into(),
+            body: None,
+        }
+    }
+
+    /// A refusal answered with `body`; `message` is what the request log shows.
+    pub fn with_body(status: StatusCode, message: impl Into<String>, body: String) -> Refusal {
+        Refusal {
+            body: Some(body),
+            ..Refusal::new(status, message)
         }
     }
 
     pub fn into_parts(self) -> (Response, Completion) {
-        let response = respond::message(self.status, &self.message);
+        let response = match self.body {
+            Some(body) => respond::json_text(self.status, body),
+            None => respond::message(self.status, &self.message),
+        };
         let completion = Completion {
             status: Some(self.status.as_u16()),
             error: Some(self.message),
@@ -104,28 +121,64 @@ pub async fn handle(state: &State, request: Request<Incoming>) -> Result<Respons
 }
 
 async fn route(state: &State, request: Request<Incoming>) -> (Response, Completion) {
-    match (request.method(), request.uri().path()) {
-        (&Method::POST, "/v1/logs") if state.discard => {
-            body::discard(request.into_body()).await;
-            let completion = Completion {
-                status: Some(200),
-                ..Completion::default()
-            };
-            (respond::message(StatusCode::OK, "OK"), completion)
-        }
-        (&Method::POST, "/v1/logs") => ingest_luminalog::handle(state, request).await,
-        (_, "/v1/logs") => {
-            let completion = Completion {
-                status: Some(405),
-                error: Some("method not allowed".to_owned()),
-                ..Completion::default()
-            };
-            (respond::method_not_allowed("POST"), completion)
-        }
-        (_, path) => {
-            Refusal::new(StatusCode::NOT_FOUND, format!("no endpoint at {path}")).into_parts()
-        }
+    let path = request.uri().path();
+    let Some(signal) = Signal::from_path(path) else {
+        return Refusal::new(StatusCode::NOT_FOUND, format!("no endpoint at {path}")).into_parts();
+    };
+    if request.method() != Method::POST {
+        let completion = Completion {
+            status: Some(405),
+            error: Some("method not allowed".to_owned()),
+            ..Completion::default()
+        };
+        return (respond::method_not_allowed("POST"), completion);
     }
+    if state.discard {
+        body::discard(request.into_body()).await;
+        let completion = Completion {
+            status: Some(200),
+            ..Completion::default()
+        };
+        return (discarded(signal), completion);
+    }
+
+    let body = match intake::json_body(request, read_limit(state, signal)).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal.into_parts(),
+    };
+    if signal == Signal::Logs && protocol::is_luminalog(&body) {
+        ingest_luminalog::handle(state, &body)
+    } else {
+        ingest_otlp::handle(state, signal, &body)
+    }
+}
+
+/// The most a body on `signal`'s path may hold: before the body is parsed, `/v1/logs` may be
+/// either protocol, so it gets the larger limit and each protocol then applies its own.
+fn read_limit(state: &State, signal: Signal) -> usize {
+    match signal {
+        Signal::Logs => state.max_body_bytes.max(ingest_otlp::MAX_BODY_BYTES),
+        Signal::Traces | Signal::Metrics => ingest_otlp::MAX_BODY_BYTES,
+    }
+}
+
+/// The `--discard` answer, without a look at the body: `/v1/logs` keeps LuminaLog's `OK`, which
+/// an OTLP client also takes as full success; the OTLP-only paths answer OTLP's `{}`.
+fn discarded(signal: Signal) -> Response {
+    match signal {
+        Signal::Logs => respond::message(StatusCode::OK, "OK"),
+        Signal::Traces | Signal::Metrics => respond::json_text(StatusCode::OK, "{}".to_owned()),
+    }
+}
+
+/// Stores one request's accepted entries; a failed write refuses the request, storing nothing.
+pub fn store(state: &State, entries: Vec<DecodedEntry>, rejected: usize) -> Result<(), Refusal> {
+    lock(&state.store).append(entries, rejected).map_err(|e| {
+        Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not write entries.jsonl: {e}"),
+        )
+    })
 }
 
 fn injected_status(status: u16, retry_after: Option<u64>) -> Response {

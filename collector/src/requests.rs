@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use ferrolog::wire::luminalog::decode::Rejection;
 use hyper::header::{
     HeaderMap, HeaderName, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, USER_AGENT,
 };
@@ -37,7 +36,9 @@ pub struct RequestRecord {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RejectionView {
-    pub index: usize,
+    /// The entry's position in a LuminaLog `logs` array; OTLP answers name no position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
     pub reason: String,
 }
 
@@ -46,7 +47,9 @@ pub struct RejectionView {
 pub struct Completion {
     pub status: Option<u16>,
     pub processed: usize,
-    pub rejected: Vec<Rejection>,
+    pub rejected: usize,
+    /// Why items were rejected, as far as the protocol tells.
+    pub rejections: Vec<RejectionView>,
     pub fault: Option<&'static str>,
     pub error: Option<String>,
 }
@@ -74,18 +77,11 @@ impl RequestRecord {
     fn complete(&mut self, completion: Completion) {
         self.status = completion.status;
         self.processed = completion.processed;
-        self.rejected = completion.rejected.len();
+        self.rejected = completion.rejected;
         self.fault = completion.fault;
         self.error = completion.error;
-        self.rejections = completion
-            .rejected
-            .into_iter()
-            .take(MAX_REASONS)
-            .map(|r| RejectionView {
-                index: r.index,
-                reason: r.reason,
-            })
-            .collect();
+        self.rejections = completion.rejections;
+        self.rejections.truncate(MAX_REASONS);
     }
 }
 

@@ -127,13 +127,18 @@ impl Collector {
 
     /// A LuminaLog POST as a client sends it.
     pub fn post_logs(&self, body: &[u8]) -> Reply {
+        self.post_json("/v1/logs", body)
+    }
+
+    /// An uncompressed JSON POST, as LuminaLog and OTLP clients send them.
+    pub fn post_json(&self, path: &str, body: &[u8]) -> Reply {
         self.request(
             "POST",
-            "/v1/logs",
+            path,
             &[("Content-Type", "application/json")],
             Some(body),
         )
-        .expect("POST /v1/logs")
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"))
     }
 
     pub fn get(&self, path: &str) -> Reply {
