@@ -7,6 +7,24 @@ use crate::entry::Record;
 use crate::pipeline::stats::DropReason;
 use crate::transport::{Request, Response, Transport};
 
+/// A group encoded as one request.
+pub struct Encoded {
+    pub request: Request,
+    /// Entries of the group the request leaves out because the protocol cannot carry them
+    /// (too large once serialized); they are dropped as `validation_error` when the group
+    /// settles, however often it is re-encoded on the way.
+    pub excluded: u64,
+}
+
+impl From<Request> for Encoded {
+    fn from(request: Request) -> Encoded {
+        Encoded {
+            request,
+            excluded: 0,
+        }
+    }
+}
+
 /// What to do with a request's entries after an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -66,7 +84,7 @@ pub trait Encoder: Send {
     fn reauthenticate(&mut self) {}
 
     /// Encodes one group (never empty, all accepted) as one request.
-    fn encode(&mut self, records: &[Record]) -> Request;
+    fn encode(&mut self, records: &[Record]) -> Encoded;
 
     /// Judges a complete HTTP answer. Network errors never reach it: they are always
     /// [`Verdict::BACKOFF`].

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::entry::Record;
 use crate::pipeline::control::DeadlineKind;
-use crate::pipeline::encoder::{Encoder, Verdict};
+use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::pipeline::retry::RetryPolicy;
 use crate::pipeline::stats::DropReason;
 use crate::pipeline::Shared;
@@ -82,6 +82,12 @@ impl Sender {
         let entries = group.len() as u64;
         let settled = || counters.settled.load(Relaxed);
         let mut request: Option<Request> = None;
+        // Entries the latest encoding left out; settled as validation errors with the rest.
+        let mut excluded = 0u64;
+        let drop_all = |reason: DropReason, excluded: u64| {
+            counters.dropped(reason, entries - excluded);
+            counters.dropped(DropReason::ValidationError, excluded);
+        };
         let mut reauthenticated = false;
         let mut retries = 0u32;
         // Waits that use up no attempt (a handshake that keeps failing) still back off.
@@ -102,7 +108,8 @@ impl Sender {
                 Some(request) => self.attempt(shared, request, timeout),
                 None => match self.ready(shared, &group, timeout) {
                     Some(Ok(encoded)) => {
-                        request = Some(encoded);
+                        excluded = encoded.excluded.min(entries);
+                        request = Some(encoded.request);
                         continue;
                     }
                     Some(Err(verdict)) => Some(verdict),
@@ -115,18 +122,18 @@ impl Sender {
             };
             let wait = match verdict {
                 Verdict::Delivered { rejected } => {
-                    let rejected = rejected.min(entries);
+                    let carried = entries - excluded;
+                    let rejected = rejected.min(carried);
                     counters.requests.fetch_add(1, Relaxed);
-                    counters.delivered(entries - rejected);
-                    if rejected > 0 {
-                        counters.dropped(DropReason::SendError, rejected);
-                    }
+                    counters.delivered(carried - rejected);
+                    counters.dropped(DropReason::SendError, rejected);
+                    counters.dropped(DropReason::ValidationError, excluded);
                     return Ok(());
                 }
                 Verdict::Drop(reason) => {
                     counters
                         .set_last_error(format!("{entries} entries dropped: {}", reason.name()));
-                    counters.dropped(reason, entries);
+                    drop_all(reason, excluded);
                     return Ok(());
                 }
                 Verdict::Reauthenticate if !reauthenticated => {
@@ -137,7 +144,7 @@ impl Sender {
                 }
                 Verdict::Reauthenticate => {
                     counters.set_last_error("credentials refused twice".into());
-                    counters.dropped(DropReason::SendError, entries);
+                    drop_all(DropReason::SendError, excluded);
                     return Ok(());
                 }
                 Verdict::Split if group.len() > 1 => {
@@ -162,7 +169,7 @@ impl Sender {
                     exhausted = reason;
                     let k = if counted {
                         if retries >= self.policy.max_retries {
-                            counters.dropped(reason, entries);
+                            drop_all(reason, excluded);
                             return Ok(());
                         }
                         retries += 1;
@@ -188,7 +195,7 @@ impl Sender {
         shared: &Shared,
         group: &[Record],
         timeout: Duration,
-    ) -> Option<Result<Request, Verdict>> {
+    ) -> Option<Result<Encoded, Verdict>> {
         let (encoder, transport) = (&mut self.encoder, &self.transport);
         if let Err(verdict) = guarded(|| encoder.prepare(transport, timeout))? {
             return Some(Err(verdict));

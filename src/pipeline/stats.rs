@@ -92,6 +92,9 @@ impl Counters {
 
     /// Counts accepted entries that will never be sent.
     pub fn dropped(&self, reason: DropReason, n: u64) {
+        if n == 0 {
+            return;
+        }
         self.dropped[reason as usize].fetch_add(n, Relaxed);
         self.settled.fetch_add(n, Relaxed);
     }

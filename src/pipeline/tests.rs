@@ -4,10 +4,11 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::encoder::Encoded;
 use super::*;
 use crate::context::Context;
 use crate::test_collector::Collector;
-use crate::transport::{Request, Response};
+use crate::transport::Response;
 use crate::wire::luminalog::{self, LuminaLogEncoder};
 
 struct PanickingEncoder;
@@ -17,7 +18,7 @@ impl Encoder for PanickingEncoder {
         true
     }
 
-    fn encode(&mut self, _records: &[Record]) -> Request {
+    fn encode(&mut self, _records: &[Record]) -> Encoded {
         panic!("a bug in an encoder");
     }
 
@@ -115,9 +116,17 @@ impl Encoder for ScriptedEncoder {
         groups
     }
 
-    fn encode(&mut self, records: &[Record]) -> Request {
+    /// Entries whose message starts with "big" count as too large to carry.
+    fn encode(&mut self, records: &[Record]) -> Encoded {
         self.encoded.lock().unwrap().push(records.len());
-        self.inner.encode(records)
+        let excluded = records
+            .iter()
+            .filter(|r| r.message().starts_with("big"))
+            .count();
+        Encoded {
+            excluded: excluded as u64,
+            ..self.inner.encode(records)
+        }
     }
 
     fn judge(&mut self, response: &Response) -> encoder::Verdict {
@@ -244,4 +253,18 @@ fn an_exhausted_retry_is_dropped_with_the_reason_the_verdict_gave() {
     let stats = s.pipeline.stats();
     assert_eq!(stats.dropped(DropReason::RatelimitBackoff), 2);
     assert_eq!((stats.sent, stats.retried), (0, 1));
+}
+
+#[test]
+fn entries_an_encoding_leaves_out_settle_once_as_validation_errors() {
+    // Re-authentication re-encodes the group; the left-out entry is still counted once.
+    let s = scripted(vec![encoder::Verdict::Reauthenticate], false);
+    push_and_flush(&s.pipeline, &["a", "big one", "c"]);
+    assert_eq!(*s.encoded.lock().unwrap(), [3, 3]);
+    let stats = s.pipeline.stats();
+    assert_eq!(
+        (stats.sent, stats.dropped(DropReason::ValidationError)),
+        (2, 1)
+    );
+    assert_eq!(stats.dropped_total(), 1);
 }

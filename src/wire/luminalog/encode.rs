@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostics;
 use crate::entry::{Payload, Record};
-use crate::pipeline::encoder::{Encoder, Verdict};
+use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::pipeline::stats::DropReason;
 use crate::transport::{Request, Response};
 use crate::wire::members::{type_name, write_members, SpanIds};
@@ -170,7 +170,7 @@ impl Encoder for LuminaLogEncoder {
         record.payload().is_none_or(Payload::is_finite)
     }
 
-    fn encode(&mut self, records: &[Record]) -> Request {
+    fn encode(&mut self, records: &[Record]) -> Encoded {
         let json = self.body(records);
         let mut headers = Vec::new();
         let body = if self.gzip {
@@ -188,6 +188,7 @@ impl Encoder for LuminaLogEncoder {
             headers,
             body,
         }
+        .into()
     }
 
     fn judge(&mut self, response: &Response) -> Verdict {
@@ -290,7 +291,7 @@ mod tests {
         let mut enc = encoder(None);
         let plain = enc.body(&[record(Level::Info, "z", &[])]);
         enc.gzip = true;
-        let request = enc.encode(&[record(Level::Info, "z", &[])]);
+        let request = enc.encode(&[record(Level::Info, "z", &[])]).request;
         assert_eq!(request.headers, [("Content-Encoding", "gzip".to_owned())]);
         let mut out = Vec::new();
         std::io::Read::read_to_end(
@@ -302,6 +303,7 @@ mod tests {
         enc.gzip = false;
         assert!(enc
             .encode(&[record(Level::Info, "z", &[])])
+            .request
             .headers
             .is_empty());
     }

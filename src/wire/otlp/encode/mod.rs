@@ -25,7 +25,7 @@ use super::options::Options;
 use super::Signal;
 use crate::diagnostics::Diagnostics;
 use crate::entry::{MetricKind, Payload, Record};
-use crate::pipeline::encoder::{Encoder, Verdict};
+use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::transport::{Request, Response};
 
 pub(crate) use logs::{
@@ -165,7 +165,7 @@ impl Encoder for OtlpEncoder {
     }
 
     /// Encodes a single-signal batch, as `partition` makes them.
-    fn encode(&mut self, records: &[Record]) -> Request {
+    fn encode(&mut self, records: &[Record]) -> Encoded {
         let signal = Signal::of(&records[0]);
         let json = self.body(records);
         let mut headers = self.headers.clone();
@@ -181,6 +181,7 @@ impl Encoder for OtlpEncoder {
             headers,
             body,
         }
+        .into()
     }
 
     fn judge(&mut self, response: &Response) -> Verdict {
