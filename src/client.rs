@@ -6,15 +6,14 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::config::{Config, ConfigError, Protocol};
+use crate::config::{Config, ConfigError};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::entry::{Payload, Record, RecordError};
 use crate::level::Level;
 use crate::pipeline::stats::{DropReason, Stats};
-use crate::pipeline::{Encoder, FlushReport, Pipeline, Pushed, Settings};
-use crate::wire::luminalog::{encode, LuminaLogEncoder};
-use crate::wire::otlp::{self, OtlpEncoder};
+use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings};
+use crate::protocols;
 
 /// What became of one log call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,9 +28,6 @@ pub enum LogStatus {
 
 /// How long dropping the last handle waits for queued entries to go out.
 const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// The batch sizes the LuminaLog reference documents; others are clamped with a warning.
-const LUMINALOG_BATCH_RANGE: (usize, usize) = (50, 500);
 
 struct Inner {
     min_level: AtomicU8,
@@ -62,26 +58,9 @@ pub struct Logger {
 impl Client {
     /// Validates `config` and starts the workers. Nothing touches the network here.
     pub fn new(config: Config) -> Result<Client, ConfigError> {
-        let protocol = config.effective_protocol();
-        // OTLP defines no API key; the others cannot work without one.
-        if protocol != Protocol::Otlp && config.api_key.trim().is_empty() {
-            return Err(ConfigError::new("api_key", "is required"));
-        }
-        let make_encoder: fn(&Config, Diagnostics) -> Box<dyn Encoder> = match protocol {
-            Protocol::LuminaLog => luminalog_encoder,
-            Protocol::Otlp => otlp_encoder,
-            Protocol::LogFlux => {
-                return Err(ConfigError::new(
-                    "protocol",
-                    "logflux is not available in this build; use luminalog or otlp",
-                ))
-            }
-        };
         let diagnostics = Diagnostics::new(config.debug);
-        let batch_size = match protocol {
-            Protocol::LuminaLog => clamp_batch_size(config.batch_size, diagnostics),
-            _ => config.batch_size,
-        };
+        let protocol = protocols::Choice::new(&config, diagnostics)?;
+        let batch_size = protocol.batch_size(config.batch_size);
         let settings = Settings {
             batch_size,
             flush_interval: config.flush_interval,
@@ -95,7 +74,7 @@ impl Client {
             http_timeout: config.http_timeout,
             diagnostics,
         };
-        let pipeline = Pipeline::start(settings, || make_encoder(&config, diagnostics))
+        let pipeline = Pipeline::start(settings, || protocol.encoder())
             .map_err(|e| ConfigError::new("worker_count", format!("cannot start a worker: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -278,45 +257,6 @@ impl Logger {
     pub fn error(&self, message: &str) -> LogStatus {
         self.log::<&str, &str>(Level::Error, message, &[])
     }
-}
-
-fn luminalog_encoder(config: &Config, diagnostics: Diagnostics) -> Box<dyn Encoder> {
-    Box::new(LuminaLogEncoder::new(encode::Options {
-        endpoint: config.endpoint.clone(),
-        api_key: config.api_key.clone(),
-        environment: config.environment.clone(),
-        project_id: config.project_id.clone(),
-        privacy_mode: config.privacy_mode,
-        gzip: config.compression,
-        diagnostics,
-    }))
-}
-
-fn otlp_encoder(config: &Config, _diagnostics: Diagnostics) -> Box<dyn Encoder> {
-    Box::new(OtlpEncoder::new(otlp::Options {
-        endpoint: config.endpoint.clone(),
-        logs_endpoint: None,
-        traces_endpoint: None,
-        metrics_endpoint: None,
-        headers: Vec::new(),
-        source: config.source.clone(),
-        environment: config.environment.clone(),
-        release: config.release.clone(),
-        resource_attributes: Map::new(),
-        gzip: config.compression,
-        debug: config.debug,
-    }))
-}
-
-fn clamp_batch_size(requested: usize, diagnostics: Diagnostics) -> usize {
-    let (min, max) = LUMINALOG_BATCH_RANGE;
-    let clamped = requested.clamp(min, max);
-    if clamped != requested {
-        diagnostics.warn(format_args!(
-            "batch_size {requested} is outside {min}..={max} for the LuminaLog protocol; using {clamped}"
-        ));
-    }
-    clamped
 }
 
 fn sampling_threshold(rate: f64) -> u32 {

@@ -110,6 +110,12 @@ pub struct Config {
     pub max_breadcrumbs: usize,
     pub compression: bool,
     pub debug: bool,
+    /// LogFlux: keep the session key on disk and reuse it across restarts.
+    pub key_persistence: bool,
+    /// LogFlux: where session files live; `None`: `~/.ferrolog/sessions`.
+    pub key_persistence_path: Option<String>,
+    /// LogFlux: replace a session older than this many days (0: never).
+    pub key_rotation_days: u32,
 }
 
 impl fmt::Debug for Config {
@@ -157,6 +163,9 @@ impl Default for Config {
             max_breadcrumbs: 100,
             compression: false,
             debug: false,
+            key_persistence: true,
+            key_persistence_path: None,
+            key_rotation_days: 0,
         }
     }
 }
@@ -186,6 +195,9 @@ pub const KEYS: &[&str] = &[
     "max_breadcrumbs",
     "compression",
     "debug",
+    "key_persistence",
+    "key_persistence_path",
+    "key_rotation_days",
 ];
 
 /// Upper bounds that keep a typo from reserving gigabytes or spawning hundreds of threads.
@@ -267,6 +279,9 @@ impl Config {
                 }
             }
             "debug" => self.debug = boolean(key, value)?,
+            "key_persistence" => self.key_persistence = boolean(key, value)?,
+            "key_persistence_path" => self.key_persistence_path = optional(value),
+            "key_rotation_days" => self.key_rotation_days = integer(key, value, 0, 36_500)? as u32,
             _ => return Err(ConfigError::new(key, "unknown option")),
         }
         Ok(())
@@ -393,6 +408,9 @@ mod tests {
             ("max_breadcrumbs", "10"),
             ("compression", "gzip"),
             ("debug", "off"),
+            ("key_persistence", "false"),
+            ("key_persistence_path", "/tmp/sessions"),
+            ("key_rotation_days", "30"),
         ];
         assert_eq!(samples.len(), KEYS.len());
         let mut config = Config::new("x");

@@ -18,6 +18,7 @@ pub mod entry;
 pub mod ffi;
 pub mod level;
 pub mod pipeline;
+mod protocols;
 pub mod transport;
 pub mod wire;
 

@@ -3,6 +3,7 @@
 //! Redirects are not followed (a 3xx is an answer for the protocol to judge), statuses are not
 //! errors, and the answer's body is read only up to [`MAX_RESPONSE_BYTES`].
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::time::Duration;
 
@@ -13,10 +14,26 @@ pub(crate) const MAX_RESPONSE_BYTES: u64 = 64 * 1024;
 
 pub struct Request {
     pub url: String,
-    pub content_type: &'static str,
+    /// Static for JSON; a multipart body's carries its boundary.
+    pub content_type: Cow<'static, str>,
     /// Extra headers, such as `Content-Encoding` or `Authorization`.
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
+}
+
+/// How long a `Retry-After` value asks to wait: delta-seconds or an HTTP-date (a date already
+/// past means now); `None` when it is neither.
+pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or_default(),
+    )
 }
 
 #[derive(Debug)]
@@ -66,7 +83,7 @@ impl Transport {
             .config()
             .timeout_global(Some(timeout))
             .build()
-            .header("Content-Type", request.content_type);
+            .header("Content-Type", request.content_type.as_ref());
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }

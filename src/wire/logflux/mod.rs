@@ -1,5 +1,6 @@
 //! The LogFlux v3 multipart protocol (`shared/spec/logflux.md`): the cryptographic and framing
-//! layer, client and collector side by side. Everything here is pure: no I/O, no pipeline.
+//! layer, client and collector side by side, all of it pure, and [`client`], the encoder that
+//! drives it from the pipeline (the handshake over the transport, the session file).
 //!
 //! Client flow: [`handshake`] builds the init and complete bodies and reads their answers
 //! ([`crypto::PublicKey::wrap_key`] makes the `encrypted_secret`); per entry,
@@ -10,6 +11,7 @@
 //! [`crypto::PrivateKey`]); [`multipart::parse`] splits an ingest body; [`part::decode`] opens
 //! each part back to its JSON. Every error type knows the HTTP status and error code of spec §12.
 
+pub mod client;
 pub mod crypto;
 mod gzip;
 pub mod handshake;

@@ -184,7 +184,7 @@ impl Encoder for LuminaLogEncoder {
         };
         Request {
             url: self.url.clone(),
-            content_type: "application/json",
+            content_type: "application/json".into(),
             headers,
             body,
         }

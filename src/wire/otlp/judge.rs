@@ -1,15 +1,13 @@
 //! Judging an OTLP/HTTP answer (spec §10): success, possibly partial; retry on the four
 //! throttling statuses, when the server says; drop on anything else.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::Signal;
 use crate::pipeline::encoder::Verdict;
 use crate::pipeline::stats::DropReason;
-use crate::transport::Response;
+use crate::transport::{retry_after, Response};
 
 /// What an answer means for the batch.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,16 +68,6 @@ pub fn judge(response: &Response, now: DateTime<Utc>) -> Judgement {
     judgement
 }
 
-/// `Retry-After` as delta-seconds or an HTTP-date; a date already past means now.
-fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = DateTime::parse_from_rfc2822(value).ok()?;
-    Some((at.with_timezone(&Utc) - now).to_std().unwrap_or_default())
-}
-
 /// The rejected count and message of an `Export*ServiceResponse`. The answer's signal is the
 /// request's, so whichever `rejected*` member is present is the one. An empty or non-JSON
 /// body is a plain success.
@@ -118,6 +106,7 @@ fn non_empty_string(value: Option<&Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")

@@ -177,7 +177,7 @@ impl Encoder for OtlpEncoder {
         };
         Request {
             url: self.url(signal).to_owned(),
-            content_type: "application/json",
+            content_type: "application/json".into(),
             headers,
             body,
         }

@@ -1,0 +1,135 @@
+//! Choosing the wire protocol and building its encoders from the options: what each protocol
+//! needs of the configuration, and what it refuses.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::Map;
+
+use crate::config::{Config, ConfigError, Protocol};
+use crate::diagnostics::Diagnostics;
+use crate::pipeline::Encoder;
+use crate::wire::logflux::client::{self as logflux, LogFluxEncoder, SessionFile, SharedSession};
+use crate::wire::logflux::payload::Common;
+use crate::wire::luminalog::{encode as luminalog, LuminaLogEncoder};
+use crate::wire::otlp::{self, OtlpEncoder};
+
+/// The batch sizes the LuminaLog reference documents; others are clamped with a warning.
+const LUMINALOG_BATCH_RANGE: (usize, usize) = (50, 500);
+
+/// A validated protocol choice, able to build one encoder per worker.
+pub(crate) enum Choice {
+    LuminaLog(Config, Diagnostics),
+    Otlp(Config),
+    /// Every worker's encoder shares one session, and so one handshake.
+    LogFlux(
+        Config,
+        Diagnostics,
+        String,
+        Option<Arc<SessionFile>>,
+        Arc<SharedSession>,
+    ),
+}
+
+impl Choice {
+    pub fn new(config: &Config, diagnostics: Diagnostics) -> Result<Choice, ConfigError> {
+        let config = config.clone();
+        match config.effective_protocol() {
+            Protocol::Otlp => Ok(Choice::Otlp(config)),
+            _ if config.api_key.trim().is_empty() => {
+                Err(ConfigError::new("api_key", "is required"))
+            }
+            Protocol::LuminaLog => Ok(Choice::LuminaLog(config, diagnostics)),
+            Protocol::LogFlux => {
+                let region = logflux::api_key_region(&config.api_key)
+                    .map_err(|reason| ConfigError::new("api_key", reason))?;
+                let base_url = logflux::base_url(config.endpoint.as_deref(), region);
+                let session_file = session_file(&config, &base_url)?;
+                Ok(Choice::LogFlux(
+                    config,
+                    diagnostics,
+                    base_url,
+                    session_file,
+                    Arc::default(),
+                ))
+            }
+        }
+    }
+
+    /// The batch size in force: LuminaLog clamps to its documented range, with a warning.
+    pub fn batch_size(&self, requested: usize) -> usize {
+        let Choice::LuminaLog(_, diagnostics) = self else {
+            return requested;
+        };
+        let (min, max) = LUMINALOG_BATCH_RANGE;
+        let clamped = requested.clamp(min, max);
+        if clamped != requested {
+            diagnostics.warn(format_args!(
+                "batch_size {requested} is outside {min}..={max} for the LuminaLog protocol; using {clamped}"
+            ));
+        }
+        clamped
+    }
+
+    pub fn encoder(&self) -> Box<dyn Encoder> {
+        match self {
+            Choice::LuminaLog(config, diagnostics) => {
+                Box::new(LuminaLogEncoder::new(luminalog::Options {
+                    endpoint: config.endpoint.clone(),
+                    api_key: config.api_key.clone(),
+                    environment: config.environment.clone(),
+                    project_id: config.project_id.clone(),
+                    privacy_mode: config.privacy_mode,
+                    gzip: config.compression,
+                    diagnostics: *diagnostics,
+                }))
+            }
+            Choice::Otlp(config) => Box::new(OtlpEncoder::new(otlp::Options {
+                endpoint: config.endpoint.clone(),
+                logs_endpoint: None,
+                traces_endpoint: None,
+                metrics_endpoint: None,
+                headers: Vec::new(),
+                source: config.source.clone(),
+                environment: config.environment.clone(),
+                release: config.release.clone(),
+                resource_attributes: Map::new(),
+                gzip: config.compression,
+                debug: config.debug,
+            })),
+            Choice::LogFlux(config, diagnostics, base_url, session_file, session) => {
+                Box::new(LogFluxEncoder::new(logflux::Options {
+                    api_key: config.api_key.clone(),
+                    base_url: base_url.clone(),
+                    common: Common {
+                        source: config.source.clone().unwrap_or_default(),
+                        environment: config.environment.clone(),
+                        release: config.release.clone(),
+                    },
+                    compress: config.compression,
+                    session_file: session_file.clone(),
+                    session: Arc::clone(session),
+                    diagnostics: *diagnostics,
+                }))
+            }
+        }
+    }
+}
+
+/// Where the LogFlux session persists, unless persistence is off.
+fn session_file(config: &Config, base_url: &str) -> Result<Option<Arc<SessionFile>>, ConfigError> {
+    if !config.key_persistence {
+        return Ok(None);
+    }
+    let dir = match &config.key_persistence_path {
+        Some(path) => PathBuf::from(path),
+        None => SessionFile::default_dir().ok_or_else(|| {
+            ConfigError::new(
+                "key_persistence_path",
+                "no home directory; set a path or turn persistence off",
+            )
+        })?,
+    };
+    let file = SessionFile::new(dir, &config.api_key, base_url, config.key_rotation_days);
+    Ok(Some(Arc::new(file)))
+}

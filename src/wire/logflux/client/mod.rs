@@ -1,0 +1,410 @@
+//! The LogFlux client: the handshake and its persisted session, per-entry parts sealed under
+//! the session key, one request per quota category, and the status rules of spec §11.
+
+mod session_file;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use super::crypto::AesKey;
+use super::handshake::{
+    complete_request_body, init_request_body, parse_complete_response, parse_init_response,
+};
+use super::multipart::{self, Boundary};
+use super::part::{Entry, PartEncoder};
+use super::payload::{payload_json, Adjustments, Common};
+use super::{Limits, Session};
+use crate::diagnostics::Diagnostics;
+use crate::entry::{EntryKind, Record};
+use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
+use crate::pipeline::stats::DropReason;
+use crate::transport::{retry_after, Request, Response, Transport};
+use crate::wire::rfc3339_trimmed;
+
+pub use session_file::SessionFile;
+
+/// How long a 429 without a usable `Retry-After` pauses (spec §2).
+const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// The regions an API key may name (spec §3).
+const REGIONS: [&str; 5] = ["eu", "us", "ca", "au", "ap"];
+
+/// Checks an API key's shape, `<region>-lf_<body>`, and returns its region.
+pub fn api_key_region(api_key: &str) -> Result<&str, String> {
+    let (region, rest) = api_key
+        .split_once('-')
+        .ok_or("a LogFlux API key has the form <region>-lf_<key>")?;
+    if !REGIONS.contains(&region) {
+        return Err(format!(
+            "unknown region `{region}` (expected one of {})",
+            REGIONS.join(", ")
+        ));
+    }
+    if !rest.starts_with("lf_") || rest.len() <= 3 {
+        return Err("a LogFlux API key has the form <region>-lf_<key>".into());
+    }
+    Ok(region)
+}
+
+/// The base URL: a configured endpoint without trailing slashes, else the region's template.
+pub fn base_url(endpoint: Option<&str>, region: &str) -> String {
+    match endpoint {
+        Some(endpoint) => endpoint.trim_end_matches('/').to_owned(),
+        None => format!("https://api.ingest.{region}.logflux.io"),
+    }
+}
+
+/// The session every worker of a client shares: one handshake serves them all, and a
+/// re-handshake replaces the key for all of them.
+#[derive(Default)]
+pub struct SharedSession(Mutex<Option<Session>>);
+
+impl SharedSession {
+    fn lock(&self) -> MutexGuard<'_, Option<Session>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+pub(crate) struct Options {
+    pub api_key: String,
+    pub base_url: String,
+    pub common: Common,
+    pub compress: bool,
+    /// Where the session persists; `None` keeps it in memory only.
+    pub session_file: Option<Arc<SessionFile>>,
+    pub session: Arc<SharedSession>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct LogFluxEncoder {
+    options: Options,
+    parts: PartEncoder,
+    /// The key id the latest request was sealed under, so that a refusal discards that
+    /// session and not one another worker has made since.
+    used_key_id: Option<String>,
+    adjustments: Adjustments,
+}
+
+/// The quota category of an entry type (spec §10); a request never mixes categories, so a
+/// 507 names exactly one.
+fn category(kind: EntryKind) -> u8 {
+    match kind {
+        EntryKind::Log | EntryKind::Metric | EntryKind::Event => 0,
+        EntryKind::Trace | EntryKind::Telemetry | EntryKind::TelemetryManaged => 1,
+        EntryKind::Audit => 2,
+    }
+}
+
+impl LogFluxEncoder {
+    pub(crate) fn new(options: Options) -> LogFluxEncoder {
+        LogFluxEncoder {
+            parts: PartEncoder::new(options.compress),
+            options,
+            used_key_id: None,
+            adjustments: Adjustments::default(),
+        }
+    }
+
+    fn post_json(&self, path: &str, body: Vec<u8>) -> Request {
+        Request {
+            url: format!("{}{path}", self.options.base_url),
+            content_type: "application/json".into(),
+            headers: vec![("Authorization", format!("Bearer {}", self.options.api_key))],
+            body,
+        }
+    }
+
+    /// Init, key wrapping and complete (spec §5). Every failure holds the entries: network
+    /// errors and 5xx as unavailable, refusals and invalid answers as rejected.
+    fn handshake(&self, transport: &Transport, timeout: Duration) -> Result<Session, Verdict> {
+        let held = |exhausted| Verdict::Retry {
+            after: None,
+            counted: false,
+            exhausted,
+        };
+        let call = |path: &str, body: Vec<u8>| -> Result<Vec<u8>, Verdict> {
+            let response = transport
+                .send(&self.post_json(path, body), timeout)
+                .map_err(|_| held(DropReason::NetworkError))?;
+            match response.status {
+                200 => Ok(response.body),
+                500..=599 => Err(held(DropReason::NetworkError)),
+                _ => Err(held(DropReason::SendError)),
+            }
+        };
+        let api_key = &self.options.api_key;
+        let init = call("/v1/handshake/init", init_request_body(api_key))?;
+        let answer = parse_init_response(&init).map_err(|_| held(DropReason::SendError))?;
+        let key = AesKey::generate();
+        let secret = answer
+            .public_key
+            .wrap_key(&key)
+            .map_err(|_| held(DropReason::SendError))?;
+        let complete = call(
+            "/v1/handshake/complete",
+            complete_request_body(api_key, &secret),
+        )?;
+        let key_id = parse_complete_response(&complete).map_err(|_| held(DropReason::SendError))?;
+        Ok(Session {
+            key_id,
+            key,
+            limits: answer.limits,
+        })
+    }
+
+    fn limits(&self) -> Limits {
+        self.options
+            .session
+            .lock()
+            .as_ref()
+            .map_or_else(Limits::default, |s| s.limits)
+    }
+}
+
+impl Encoder for LogFluxEncoder {
+    /// Metric and telemetry values must be finite (spec §7).
+    fn accepts(&self, record: &Record) -> bool {
+        record.payload().is_none_or(|p| p.is_finite())
+    }
+
+    /// One group per quota category, in first-seen order, each cut to the server's
+    /// entries-per-request limit.
+    fn partition(&self, records: Vec<Record>) -> Vec<Vec<Record>> {
+        let max = self.limits().max_batch_size.max(1);
+        let mut by_category: Vec<(u8, Vec<Record>)> = Vec::new();
+        for record in records {
+            let category = category(record.kind());
+            match by_category.iter_mut().find(|(c, _)| *c == category) {
+                Some((_, group)) => group.push(record),
+                None => by_category.push((category, vec![record])),
+            }
+        }
+        let mut groups = Vec::new();
+        for (_, mut group) in by_category {
+            while group.len() > max {
+                let rest = group.split_off(max);
+                groups.push(std::mem::replace(&mut group, rest));
+            }
+            groups.push(group);
+        }
+        groups
+    }
+
+    fn prepare(&mut self, transport: &Transport, timeout: Duration) -> Result<(), Verdict> {
+        let mut session = self.options.session.lock();
+        if session.is_some() {
+            return Ok(());
+        }
+        if let Some(file) = &self.options.session_file {
+            match file.load() {
+                Ok(Some(stored)) => {
+                    *session = Some(stored);
+                    return Ok(());
+                }
+                Ok(None) => {}
+                Err(reason) => self
+                    .options
+                    .diagnostics
+                    .warn(format_args!("LogFlux {reason}")),
+            }
+        }
+        let fresh = self.handshake(transport, timeout)?;
+        self.options
+            .diagnostics
+            .debug(format_args!("LogFlux handshake done"));
+        if let Some(file) = &self.options.session_file {
+            if let Err(reason) = file.save(&fresh) {
+                self.options
+                    .diagnostics
+                    .warn(format_args!("LogFlux {reason}"));
+            }
+        }
+        *session = Some(fresh);
+        Ok(())
+    }
+
+    fn reauthenticate(&mut self) {
+        let mut session = self.options.session.lock();
+        let refused = session.as_ref().map(|s| &s.key_id) == self.used_key_id.as_ref();
+        if refused {
+            *session = None;
+            if let Some(file) = &self.options.session_file {
+                file.discard();
+            }
+        }
+    }
+
+    fn encode(&mut self, records: &[Record]) -> Encoded {
+        let session = self.options.session.lock();
+        let mut parts = Vec::with_capacity(records.len());
+        let mut excluded = 0;
+        if let Some(session) = session.as_ref() {
+            for record in records {
+                let json = payload_json(record, &self.options.common, &mut self.adjustments);
+                let timestamp = rfc3339_trimmed(record.timestamp_ns);
+                let entry = Entry {
+                    kind: record.kind(),
+                    json: &json,
+                    timestamp: &timestamp,
+                };
+                match self.parts.encode(&entry, session) {
+                    Ok(part) => parts.push(part),
+                    Err(_) => excluded += 1,
+                }
+            }
+        } else {
+            // `prepare` always runs first; without a session nothing can be sealed.
+            excluded = records.len() as u64;
+        }
+        self.used_key_id = session.as_ref().map(|s| s.key_id.clone());
+        drop(session);
+        let boundary = Boundary::random();
+        let mut request = self.post_json("/v1/ingest", multipart::encode(&parts, &boundary));
+        request.content_type = boundary.content_type().into();
+        Encoded { request, excluded }
+    }
+
+    fn judge(&mut self, response: &Response) -> Verdict {
+        match response.status {
+            200..=299 => Verdict::DELIVERED,
+            401 | 403 => Verdict::Reauthenticate,
+            413 => Verdict::Split,
+            429 => Verdict::Retry {
+                after: Some(
+                    response
+                        .retry_after
+                        .as_deref()
+                        .and_then(|value| retry_after(value, SystemTime::now().into()))
+                        .unwrap_or(DEFAULT_RATE_LIMIT_WAIT),
+                ),
+                counted: false,
+                exhausted: DropReason::RatelimitBackoff,
+            },
+            507 => Verdict::Drop(DropReason::QuotaExceeded),
+            500..=599 => Verdict::BACKOFF,
+            _ => Verdict::Drop(DropReason::SendError),
+        }
+    }
+
+    fn take_attributes_dropped(&mut self) -> u64 {
+        std::mem::take(&mut self.adjustments.attributes_dropped)
+    }
+
+    /// `max_retries` = 3, so at most four attempts (spec §2).
+    fn default_max_retries(&self) -> u32 {
+        3
+    }
+
+    fn default_http_timeout(&self) -> Duration {
+        Duration::from_secs(30)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Context;
+    use crate::entry::{Audit, Payload};
+    use crate::level::Level;
+
+    fn encoder() -> LogFluxEncoder {
+        LogFluxEncoder::new(Options {
+            api_key: "eu-lf_test".into(),
+            base_url: "http://127.0.0.1:9".into(),
+            common: Common {
+                source: "api".into(),
+                environment: None,
+                release: None,
+            },
+            compress: true,
+            session_file: None,
+            session: Arc::default(),
+            diagnostics: Diagnostics::new(false),
+        })
+    }
+
+    fn record(message: &str, payload: Option<Payload>) -> Record {
+        let record =
+            Record::with_json(Level::Info, message, "", Arc::new(Context::default())).unwrap();
+        match payload {
+            Some(payload) => record.with_payload(payload),
+            None => record,
+        }
+    }
+
+    #[test]
+    fn api_keys_name_a_region() {
+        assert_eq!(api_key_region("eu-lf_abc"), Ok("eu"));
+        for bad in ["lf_abc", "xx-lf_abc", "eu-abc", "eu-lf_", "eu"] {
+            assert!(api_key_region(bad).is_err(), "{bad}");
+        }
+        assert_eq!(base_url(Some("http://h:1//"), "eu"), "http://h:1");
+        assert_eq!(base_url(None, "us"), "https://api.ingest.us.logflux.io");
+    }
+
+    #[test]
+    fn requests_never_mix_quota_categories() {
+        let audit = Payload::Audit(Audit {
+            actor: "a".into(),
+            actor_type: None,
+            resource: "r".into(),
+            resource_id: "1".into(),
+            outcome: "success".into(),
+        });
+        let records = vec![
+            record("l1", None),
+            record("a1", Some(audit.clone())),
+            record("e1", Some(Payload::Event)),
+            record("a2", Some(audit)),
+        ];
+        let groups: Vec<Vec<String>> = encoder()
+            .partition(records)
+            .iter()
+            .map(|g| g.iter().map(|r| r.message().to_owned()).collect())
+            .collect();
+        assert_eq!(groups, [vec!["l1", "e1"], vec!["a1", "a2"]]);
+    }
+
+    #[test]
+    fn statuses_are_judged_as_the_spec_says() {
+        let mut enc = encoder();
+        let answer = |status, retry_after: Option<&str>| Response {
+            status,
+            retry_after: retry_after.map(str::to_owned),
+            body: Vec::new(),
+        };
+        assert_eq!(enc.judge(&answer(202, None)), Verdict::DELIVERED);
+        assert_eq!(enc.judge(&answer(401, None)), Verdict::Reauthenticate);
+        assert_eq!(enc.judge(&answer(403, None)), Verdict::Reauthenticate);
+        assert_eq!(enc.judge(&answer(413, None)), Verdict::Split);
+        assert_eq!(
+            enc.judge(&answer(507, None)),
+            Verdict::Drop(DropReason::QuotaExceeded)
+        );
+        assert_eq!(enc.judge(&answer(503, None)), Verdict::BACKOFF);
+        assert_eq!(
+            enc.judge(&answer(400, None)),
+            Verdict::Drop(DropReason::SendError)
+        );
+        let waits = |after| Verdict::Retry {
+            after: Some(after),
+            counted: false,
+            exhausted: DropReason::RatelimitBackoff,
+        };
+        assert_eq!(
+            enc.judge(&answer(429, Some("3"))),
+            waits(Duration::from_secs(3))
+        );
+        assert_eq!(
+            enc.judge(&answer(429, Some("soon"))),
+            waits(DEFAULT_RATE_LIMIT_WAIT)
+        );
+    }
+
+    #[test]
+    fn without_a_session_nothing_is_sealed() {
+        let mut enc = encoder();
+        let encoded = enc.encode(&[record("m", None)]);
+        assert_eq!(encoded.excluded, 1);
+    }
+}
