@@ -133,3 +133,44 @@ fn session_file(config: &Config, base_url: &str) -> Result<Option<Arc<SessionFil
     let file = SessionFile::new(dir, &config.api_key, base_url, config.key_rotation_days);
     Ok(Some(Arc::new(file)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choose(api_key: &str, options: &[(&str, &str)]) -> Result<Choice, ConfigError> {
+        let mut config = Config::new(api_key);
+        config.set("key_persistence", "false").unwrap();
+        for (key, value) in options {
+            config.set(key, value).unwrap();
+        }
+        Choice::new(&config, Diagnostics::new(false))
+    }
+
+    #[test]
+    fn the_key_decides_the_protocol_and_must_fit_it() {
+        assert!(matches!(choose("eu-lf_abc", &[]), Ok(Choice::LogFlux(..))));
+        assert!(matches!(choose("ll-key", &[]), Ok(Choice::LuminaLog(..))));
+        let bad_region = choose("xx-lf_abc", &[("protocol", "logflux")])
+            .err()
+            .unwrap();
+        assert_eq!(bad_region.key, "api_key");
+        assert!(bad_region.reason.contains("region"));
+        assert_eq!(choose("", &[]).err().unwrap().key, "api_key");
+        assert!(
+            matches!(choose("", &[("protocol", "otlp")]), Ok(Choice::Otlp(_))),
+            "OTLP needs no key"
+        );
+    }
+
+    #[test]
+    fn only_luminalog_clamps_the_batch_size() {
+        assert_eq!(choose("k", &[]).unwrap().batch_size(10), 50);
+        assert_eq!(choose("k", &[]).unwrap().batch_size(1000), 500);
+        assert_eq!(
+            choose("k", &[("protocol", "otlp")]).unwrap().batch_size(10),
+            10
+        );
+        assert_eq!(choose("eu-lf_k", &[]).unwrap().batch_size(1000), 1000);
+    }
+}
