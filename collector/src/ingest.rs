@@ -11,10 +11,10 @@ use hyper::{Method, Request, StatusCode};
 
 use crate::body;
 use crate::faults::{Action, Fault};
-use crate::ingest_luminalog;
 use crate::requests::{Completion, RequestRecord};
 use crate::respond::{self, Response};
 use crate::state::{lock, State};
+use crate::{ingest_luminalog, logflux};
 
 /// Returned to hyper to make it drop the connection without answering.
 #[derive(Debug)]
@@ -114,6 +114,7 @@ async fn route(state: &State, request: Request<Incoming>) -> (Response, Completi
             (respond::message(StatusCode::OK, "OK"), completion)
         }
         (&Method::POST, "/v1/logs") => ingest_luminalog::handle(state, request).await,
+        (_, path) if logflux::serves(path) => logflux::handle(state, request).await,
         (_, "/v1/logs") => {
             let completion = Completion {
                 status: Some(405),

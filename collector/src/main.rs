@@ -7,6 +7,7 @@ mod cli;
 mod faults;
 mod ingest;
 mod ingest_luminalog;
+mod logflux;
 mod printer;
 mod query;
 mod requests;
@@ -75,6 +76,7 @@ async fn run(config: Config) -> Result<(), String> {
             config.data_dir.join("entries.jsonl").display()
         )
     })?;
+    let logflux = logflux::LogFlux::open(&config.data_dir, config.max_body_bytes)?;
     let mut faults = Faults::default();
     if let Some(spec) = config.fault {
         faults.set(spec);
@@ -87,6 +89,7 @@ async fn run(config: Config) -> Result<(), String> {
         store: Mutex::new(store),
         requests: Mutex::new(RequestLog::new(REQUEST_LOG_CAPACITY)),
         faults: Mutex::new(faults),
+        logflux,
         hanging: AtomicUsize::new(0),
     });
 

@@ -21,7 +21,11 @@ pub fn json(status: StatusCode, value: &impl Serialize) -> Response {
 
 /// The error body every endpoint uses: `{"message":"<text>"}`.
 pub fn message(status: StatusCode, text: &str) -> Response {
-    let body = json!({ "message": text }).to_string();
+    json_text(status, json!({ "message": text }).to_string())
+}
+
+/// A JSON body serialized elsewhere, such as by a decoder that owns its protocol's answers.
+pub fn json_text(status: StatusCode, body: String) -> Response {
     with_body(status, "application/json", body.into_bytes())
 }
 
