@@ -106,6 +106,7 @@ async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
     drop(stdout);
 
+    logflux::prepare(&state);
     server::serve(listener, state).await;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `POST /v1/handshake/init` and `/v1/handshake/complete` (spec §6).
 
+use ferrolog::wire::logflux::crypto::{PrivateKey, PublicKey};
 use ferrolog::wire::logflux::handshake::{self, HandshakeRequest};
 use hyper::body::Incoming;
 use hyper::header::AUTHORIZATION;
@@ -16,11 +17,9 @@ use crate::state::{lock, State};
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub async fn init(state: &State, request: Request<Incoming>) -> (Response, Completion) {
-    match read(state, request).await {
-        Ok(_) => {
-            let logflux = &state.logflux;
-            let body =
-                handshake::init_response_body(&logflux.private_key.public_key(), &logflux.limits);
+    match public_key(state, request).await {
+        Ok(public_key) => {
+            let body = handshake::init_response_body(&public_key, &state.logflux.limits);
             answer::handshake_success(&body)
         }
         Err(failure) => failure.into_parts(),
@@ -34,12 +33,26 @@ pub async fn complete(state: &State, request: Request<Incoming>) -> (Response, C
     }
 }
 
+async fn public_key(state: &State, request: Request<Incoming>) -> Result<PublicKey, Failure> {
+    read(state, request).await?;
+    Ok(private_key(state).await?.public_key())
+}
+
 async fn create_key_id(state: &State, request: Request<Incoming>) -> Result<String, Failure> {
     let (api_key, request) = read(state, request).await?;
-    let key = request.unwrap_secret(&state.logflux.private_key)?;
+    let key = request.unwrap_secret(private_key(state).await?)?;
     lock(&state.logflux.sessions)
         .create(&api_key, key)
         .map_err(|e| Failure::internal(format!("cannot save the key id: {e}")))
+}
+
+async fn private_key(state: &State) -> Result<&PrivateKey, Failure> {
+    state
+        .logflux
+        .key_pair
+        .private_key()
+        .await
+        .map_err(Failure::internal)
 }
 
 /// Reads and authenticates a handshake request. The key comes from `Authorization: Bearer`,

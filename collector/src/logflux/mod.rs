@@ -12,14 +12,14 @@ mod private_file;
 mod sessions;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use ferrolog::wire::logflux::crypto::PrivateKey;
 use ferrolog::wire::logflux::Limits;
 use hyper::body::Incoming;
 use hyper::{Method, Request};
 
 use self::answer::Failure;
+use self::keys::KeyPair;
 use self::sessions::Sessions;
 use crate::body;
 use crate::requests::Completion;
@@ -32,19 +32,19 @@ const INGEST: &str = "/v1/ingest";
 
 /// The collector's LogFlux keys and limits.
 pub struct LogFlux {
-    private_key: PrivateKey,
+    key_pair: KeyPair,
     sessions: Mutex<Sessions>,
     /// Announced at init and applied at ingest, so a client that honours them is never refused.
     limits: Limits,
 }
 
 impl LogFlux {
-    /// Loads or makes the key pair and loads the key ids kept in `data_dir`. The request size
-    /// limit is the protocol's, lowered by `--max-body-bytes`.
+    /// Loads the key pair and the key ids kept in `data_dir`. The request size limit is the
+    /// protocol's, lowered by `--max-body-bytes`.
     pub fn open(data_dir: &Path, max_body_bytes: usize) -> Result<LogFlux, String> {
         let defaults = Limits::default();
         Ok(LogFlux {
-            private_key: keys::load_or_generate(data_dir)?,
+            key_pair: KeyPair::open(data_dir)?,
             sessions: Mutex::new(Sessions::load(data_dir)?),
             limits: Limits {
                 max_request_size: defaults.max_request_size.min(max_body_bytes),
@@ -52,6 +52,17 @@ impl LogFlux {
             },
         })
     }
+}
+
+/// Starts making the key pair if the data dir has none, so it exists from the first start on
+/// without delaying the listening line, and the first handshake rarely waits for it.
+pub fn prepare(state: &Arc<State>) {
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        if let Err(e) = state.logflux.key_pair.private_key().await {
+            eprintln!("ferrolog-collector: {e}");
+        }
+    });
 }
 
 /// Whether `path` is one of LogFlux's (spec §3).
