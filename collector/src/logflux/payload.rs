@@ -151,9 +151,28 @@ const LOG: &[Member] = &[
     required("message", Shape::Text),
     optional("logger", Shape::Text),
     optional("error_type", Shape::Text),
-    optional("error_chain", Shape::Objects(&[])),
-    optional("stack_trace", Shape::Objects(&[])),
-    optional("breadcrumbs", Shape::Objects(&[])),
+    optional("error_chain", Shape::Objects(CAUSE)),
+    optional("stack_trace", Shape::Objects(FRAME)),
+    optional("breadcrumbs", Shape::Objects(BREADCRUMB)),
+];
+
+const CAUSE: &[Member] = &[
+    required("type", Shape::Text),
+    required("message", Shape::Text),
+];
+
+const FRAME: &[Member] = &[
+    required("function", Shape::Text),
+    required("file", Shape::Text),
+    required("line", Shape::Count),
+];
+
+const BREADCRUMB: &[Member] = &[
+    required("timestamp", Shape::Text),
+    optional("category", Shape::Text),
+    required("message", Shape::Text),
+    optional("level", Shape::Text),
+    optional("data", Shape::Strings),
 ];
 
 const METRIC: &[Member] = &[
@@ -525,6 +544,9 @@ mod tests {
             json!({"message": "m", "attributes": {"k".repeat(65): "v"}}),
             json!({"message": "m", "attributes": many}),
             json!({"message": "m", "stack_trace": ["frame"]}),
+            json!({"message": "m", "stack_trace": [{"function": "f", "file": "a.rs"}]}),
+            json!({"message": "m", "error_chain": [{"type": "E", "message": 1}]}),
+            json!({"message": "m", "breadcrumbs": [{"timestamp": "t", "message": "m", "data": {"k": 1}}]}),
         ];
         for members in cases {
             let err = decode_as(EntryKind::Log, "log", members.clone()).unwrap_err();
