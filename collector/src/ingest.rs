@@ -17,7 +17,7 @@ use crate::faults::{Action, Fault};
 use crate::requests::{Completion, RequestRecord};
 use crate::respond::{self, Response};
 use crate::state::{lock, State};
-use crate::{ingest_luminalog, ingest_otlp, intake, protocol};
+use crate::{ingest_luminalog, ingest_otlp, intake, logflux, protocol};
 
 /// Returned to hyper to make it drop the connection without answering.
 #[derive(Debug)]
@@ -122,6 +122,10 @@ pub async fn handle(state: &State, request: Request<Incoming>) -> Result<Respons
 
 async fn route(state: &State, request: Request<Incoming>) -> (Response, Completion) {
     let path = request.uri().path();
+    // LogFlux has routes of its own, with their own checks and answers.
+    if logflux::serves(path) {
+        return logflux::handle(state, request).await;
+    }
     let Some(signal) = Signal::from_path(path) else {
         return Refusal::new(StatusCode::NOT_FOUND, format!("no endpoint at {path}")).into_parts();
     };

@@ -9,6 +9,7 @@ mod ingest;
 mod ingest_luminalog;
 mod ingest_otlp;
 mod intake;
+mod logflux;
 mod printer;
 mod protocol;
 mod query;
@@ -78,6 +79,7 @@ async fn run(config: Config) -> Result<(), String> {
             config.data_dir.join("entries.jsonl").display()
         )
     })?;
+    let logflux = logflux::LogFlux::open(&config.data_dir, config.max_body_bytes)?;
     let mut faults = Faults::default();
     if let Some(spec) = config.fault {
         faults.set(spec);
@@ -90,6 +92,7 @@ async fn run(config: Config) -> Result<(), String> {
         store: Mutex::new(store),
         requests: Mutex::new(RequestLog::new(REQUEST_LOG_CAPACITY)),
         faults: Mutex::new(faults),
+        logflux,
         hanging: AtomicUsize::new(0),
     });
 
@@ -106,6 +109,7 @@ async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot write to stdout: {e}"))?;
     drop(stdout);
 
+    logflux::prepare(&state);
     server::serve(listener, state).await;
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use crate::faults::Faults;
+use crate::logflux::LogFlux;
 use crate::requests::RequestLog;
 use crate::store::Store;
 
@@ -18,6 +19,7 @@ pub struct State {
     pub store: Mutex<Store>,
     pub requests: Mutex<RequestLog>,
     pub faults: Mutex<Faults>,
+    pub logflux: LogFlux,
     /// Requests currently held open by the hang fault.
     pub hanging: AtomicUsize,
 }

@@ -1,8 +1,9 @@
 //! Stored entries: appended to `entries.jsonl` and kept in memory, newest last, for queries.
 
 use std::collections::VecDeque;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -33,9 +34,13 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens `data_dir/entries.jsonl` for appending, creating the directory if needed.
+    /// Opens `data_dir/entries.jsonl` for appending, creating the directory if needed, for its
+    /// owner only: it also holds the LogFlux private key and session keys.
     pub fn open(data_dir: &Path, capacity: usize, print: bool) -> io::Result<Store> {
-        fs::create_dir_all(data_dir)?;
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(data_dir)?;
         let jsonl = OpenOptions::new()
             .create(true)
             .append(true)
