@@ -50,12 +50,21 @@ impl Collector {
     }
 
     pub fn start_with(args: &[&str]) -> Collector {
+        Collector::start_seeded(&[], args)
+    }
+
+    /// Starts with `files` (name, content) already in the data dir, such as a LogFlux key pair
+    /// made once for many collectors.
+    pub fn start_seeded(files: &[(&str, &[u8])], args: &[&str]) -> Collector {
         let data_dir = std::env::temp_dir().join(format!(
             "ferrolog-test-{}-{}",
             std::process::id(),
             fastrand::u64(..)
         ));
         std::fs::create_dir_all(&data_dir).expect("create data dir");
+        for (name, content) in files {
+            std::fs::write(data_dir.join(name), content).expect("seed the data dir");
+        }
         let mut process = Command::new(collector_binary())
             .args(["--port", "0", "--data-dir"])
             .arg(&data_dir)

@@ -1,0 +1,255 @@
+//! LogFlux end to end: handshake, persisted session, encrypted multipart ingest and the
+//! status rules, against the collector's LogFlux endpoints.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::Collector;
+use ferrolog::entry::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
+use ferrolog::wire::logflux::crypto::{PrivateKey, DEFAULT_RSA_BITS};
+use ferrolog::{Client, Config, DropReason, Level};
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(10);
+const API_KEY: &str = "eu-lf_test-key";
+
+/// A collector whose LogFlux key pair was made once for the whole test binary: generating
+/// one per collector takes long enough to meet the tests' flush deadlines.
+fn start_collector() -> Collector {
+    static PEM: OnceLock<String> = OnceLock::new();
+    let pem = PEM.get_or_init(|| {
+        let key = PrivateKey::generate(DEFAULT_RSA_BITS).expect("RSA key");
+        key.to_pkcs8_pem().to_string()
+    });
+    Collector::start_seeded(&[("logflux-key.pem", pem.as_bytes())], &[])
+}
+
+fn sessions_dir() -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "ferrolog-lf-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ))
+}
+
+fn logflux_client(collector: &Collector, sessions: &Path, options: &[(&str, &str)]) -> Client {
+    let mut config = Config::new(API_KEY);
+    let dir = sessions.to_string_lossy();
+    for (key, value) in [
+        ("endpoint", collector.base.as_str()),
+        ("key_persistence_path", dir.as_ref()),
+        ("retry_backoff", "20ms"),
+        ("source", "billing"),
+    ]
+    .iter()
+    .chain(options)
+    {
+        config.set(key, value).unwrap_or_else(|e| panic!("{e}"));
+    }
+    Client::new(config).expect("client starts")
+}
+
+fn paths(collector: &Collector) -> Vec<String> {
+    collector
+        .requests()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_type_arrives_decrypted_after_one_handshake() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    let logger = client.logger();
+    logger.log(Level::Error, "payment failed", &[("order", "o-1")]);
+    let emit = |name: &str, payload| logger.emit(None, name, "", payload).unwrap();
+    emit(
+        "invoices.sent",
+        Payload::Metric {
+            value: 4.0,
+            unit: None,
+            kind: MetricKind::Counter,
+        },
+    );
+    emit("invoice.paid", Payload::Event);
+    let audit = Audit {
+        actor: "u-1".into(),
+        actor_type: None,
+        resource: "invoice".into(),
+        resource_id: "i-1".into(),
+        outcome: "success".into(),
+    };
+    emit("invoice.void", Payload::Audit(audit));
+    let span = Span {
+        trace_id: [1; 16],
+        span_id: [2; 8],
+        parent_span_id: Some([3; 8]),
+        operation: "db.query".into(),
+        start_unix_ns: 1_767_225_600_000_000_000,
+        end_unix_ns: 1_767_225_600_005_000_000,
+        status: SpanStatus::Ok,
+    };
+    emit("SELECT invoices", Payload::Span(span));
+    let readings = || {
+        vec![Reading {
+            name: "temp".into(),
+            value: 20.5,
+            unit: Some("C".into()),
+        }]
+    };
+    emit(
+        "meter-1",
+        Payload::Telemetry {
+            readings: readings(),
+            managed: false,
+        },
+    );
+    emit(
+        "meter-2",
+        Payload::Telemetry {
+            readings: readings(),
+            managed: true,
+        },
+    );
+    assert!(client.flush(WAIT).completed);
+
+    let stats = client.stats();
+    assert_eq!((stats.sent, stats.dropped_total()), (7, 0), "{stats:?}");
+    let handshakes = paths(&collector)
+        .iter()
+        .filter(|p| p.starts_with("/v1/handshake"))
+        .count();
+    assert_eq!(handshakes, 2, "one init, one complete");
+    let ingests = paths(&collector)
+        .iter()
+        .filter(|p| *p == "/v1/ingest")
+        .count();
+    assert_eq!(
+        ingests, 3,
+        "one request per quota category: events, traces, audit"
+    );
+
+    let entries = collector.entries("");
+    assert_eq!(entries.len(), 7);
+    assert!(entries.iter().all(|e| e["protocol"] == "logflux"));
+    let log = collector.entries("?kind=log").remove(0);
+    assert_eq!(
+        (log["message"].as_str(), log["level"].as_u64()),
+        (Some("payment failed"), Some(4))
+    );
+    assert_eq!(log["attributes"], json!({"order": "o-1"}));
+    assert_eq!(
+        collector.entries("?kind=metric")[0]["message"],
+        "invoices.sent"
+    );
+    assert_eq!(
+        collector.entries("?kind=audit")[0]["level"],
+        6,
+        "LogFlux keeps notice"
+    );
+    assert_eq!(
+        collector.entries("?kind=trace")[0]["trace_id"],
+        "01".repeat(16)
+    );
+    assert_eq!(collector.entries("?kind=telemetry_managed").len(), 1);
+    let _ = std::fs::remove_dir_all(sessions);
+}
+
+#[test]
+fn the_session_is_kept_private_and_reused_by_the_next_client() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let first = logflux_client(&collector, &sessions, &[]);
+    first.logger().info("first run");
+    assert!(first.shutdown(WAIT).completed);
+    let files: Vec<_> = std::fs::read_dir(&sessions)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        std::fs::metadata(&sessions).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    assert!(!std::fs::read_to_string(&files[0])
+        .unwrap()
+        .contains(API_KEY));
+
+    let second = logflux_client(&collector, &sessions, &[]);
+    second.logger().info("second run");
+    assert!(second.shutdown(WAIT).completed);
+    let handshakes = paths(&collector)
+        .iter()
+        .filter(|p| p.starts_with("/v1/handshake"))
+        .count();
+    assert_eq!(handshakes, 2, "the second client reused the stored key");
+    assert_eq!(collector.entries("?text=run").len(), 2);
+    let _ = std::fs::remove_dir_all(sessions);
+}
+
+#[test]
+fn a_refused_key_leads_to_one_new_handshake_and_a_resend() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    client.logger().info("before");
+    assert!(client.flush(WAIT).completed);
+    collector.fault(json!({"status": 401, "count": 1}));
+    client.logger().info("after");
+    assert!(client.flush(WAIT).completed);
+    assert_eq!(client.stats().sent, 2);
+    let tail: Vec<String> = paths(&collector).into_iter().skip(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "/v1/ingest",
+            "/v1/handshake/init",
+            "/v1/handshake/complete",
+            "/v1/ingest"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(sessions);
+}
+
+#[test]
+fn rate_limits_wait_as_told_and_large_requests_are_split() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    client.logger().info("warm up");
+    assert!(client.flush(WAIT).completed);
+
+    collector.fault(json!({"status": 429, "count": 1, "retry_after": 1}));
+    let started = Instant::now();
+    client.logger().info("throttled");
+    assert!(client.flush(WAIT).completed);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited for Retry-After"
+    );
+
+    collector.fault(json!({"status": 413, "count": 1}));
+    for i in 0..4 {
+        client.logger().info(&format!("split-{i}"));
+    }
+    assert!(client.flush(WAIT).completed);
+    assert_eq!(collector.entries("?text=split-").len(), 4);
+    let stats = client.stats();
+    assert_eq!((stats.sent, stats.dropped_total()), (6, 0));
+
+    collector.fault(json!({"status": 507, "count": 1}));
+    client.logger().info("over quota");
+    assert!(client.flush(WAIT).completed);
+    assert_eq!(client.stats().dropped(DropReason::QuotaExceeded), 1);
+    let _ = std::fs::remove_dir_all(sessions);
+}
