@@ -12,10 +12,14 @@ mkdir -p "$build_dir"
 start_collector "$data_dir" --print
 echo "== collector at $COLLECTOR_URL"
 
-cc -std=c11 -Wall -Wextra -Iinclude examples/c/quickstart.c \
-  -L"$PWD/target/release" -lferrolog -Wl,-rpath,"$PWD/target/release" -o "$build_dir/quickstart"
-echo "== C quickstart"
+for example in quickstart entry_types; do
+  cc -std=c11 -Wall -Wextra -Iinclude "examples/c/$example.c" \
+    -L"$PWD/target/release" -lferrolog -Wl,-rpath,"$PWD/target/release" -o "$build_dir/$example"
+done
+echo "== C quickstart, over LuminaLog"
 FERROLOG_ENDPOINT="$COLLECTOR_URL/v1/logs" "$build_dir/quickstart"
+echo "== every entry type, over LogFlux (RSA-OAEP handshake, AES-256-GCM per entry)"
+FERROLOG_ENDPOINT="$COLLECTOR_URL" FERROLOG_SESSIONS="$data_dir/sessions" "$build_dir/entry_types"
 
 echo "== what the collector printed as entries arrived"
 tail -n +2 "$COLLECTOR_LOG"

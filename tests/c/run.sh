@@ -112,6 +112,8 @@ for source in tests/c/*.c; do
 done
 run_test happy_path_cxx build_cxx tests/c/happy_path.c
 FERROLOG_ENDPOINT=$FERROLOG_TEST_ENDPOINT run_test quickstart build_c examples/c/quickstart.c
+FERROLOG_ENDPOINT=$collector_url FERROLOG_SESSIONS=$work/sessions \
+    run_test entry_types_example build_c examples/c/entry_types.c
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
