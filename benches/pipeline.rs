@@ -1,25 +1,43 @@
 //! Pipeline throughput: entries per second from the producer to an endpoint over loopback,
 //! with the blocking overflow policy so nothing is dropped, timed from the first log call to
-//! the end of the flush that settles the last entry.
+//! the end of the flush that settles the last entry; then LogFlux's per-entry stages timed
+//! alone, so the slowest is visible.
 //!
-//! `FERROLOG_BENCH_TARGETS` lists `name=url` pairs separated by commas (scripts/bench.sh
-//! points one at a storing collector and one at a collector that discards what it receives).
+//! `FERROLOG_BENCH_TARGETS` lists `label|protocol|url` triples separated by semicolons
+//! (scripts/bench.sh points them at a storing collector and at one that discards).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ferrolog::context::Context;
+use ferrolog::entry::Record;
+use ferrolog::wire::logflux::crypto::AesKey;
+use ferrolog::wire::logflux::part::{Entry, PartEncoder};
+use ferrolog::wire::logflux::payload::{payload_json, Adjustments, Common};
+use ferrolog::wire::logflux::{Limits, Session};
+use ferrolog::wire::rfc3339_trimmed;
 use ferrolog::{Client, Config, Level};
 
 const ENTRIES: usize = 200_000;
+const MESSAGE: &str = "GET /api/orders completed in 12ms for the storefront service";
+const ROUTE: (&str, &str) = ("route", "/api/orders");
 
-fn run(url: &str, workers: &str, gzip: bool) -> (f64, u64, u64) {
-    let mut config = Config::new("bench-key");
+fn run(protocol: &str, url: &str, workers: &str, gzip: bool) -> (f64, u64, u64) {
+    let api_key = if protocol == "logflux" {
+        "eu-lf_bench-key"
+    } else {
+        "bench-key"
+    };
+    let mut config = Config::new(api_key);
     for (key, value) in [
+        ("protocol", protocol),
         ("endpoint", url),
         ("overflow", "block"),
         ("block_timeout", "30"),
         ("batch_size", "500"),
         ("worker_count", workers),
         ("compression", if gzip { "gzip" } else { "none" }),
+        ("key_persistence", "false"),
     ] {
         config.set(key, value).unwrap();
     }
@@ -30,12 +48,8 @@ fn run(url: &str, workers: &str, gzip: bool) -> (f64, u64, u64) {
         let id = i.to_string();
         logger.log(
             Level::Info,
-            "GET /api/orders completed in 12ms for the storefront service",
-            &[
-                ("request_id", id.as_str()),
-                ("route", "/api/orders"),
-                ("status", "200"),
-            ],
+            MESSAGE,
+            &[("request_id", id.as_str()), ROUTE, ("status", "200")],
         );
     }
     let report = client.flush(Duration::from_secs(120));
@@ -46,22 +60,94 @@ fn run(url: &str, workers: &str, gzip: bool) -> (f64, u64, u64) {
     (ENTRIES as f64 / elapsed, stats.sent, stats.dropped_total())
 }
 
+/// Nanoseconds per entry of `stage` over `records`.
+fn per_entry(records: &[Record], mut stage: impl FnMut(&Record)) -> f64 {
+    let started = Instant::now();
+    for record in records {
+        stage(record);
+    }
+    started.elapsed().as_nanos() as f64 / records.len() as f64
+}
+
+fn logflux_stages() {
+    let context = Arc::new(Context::default());
+    let records: Vec<Record> = (0..50_000)
+        .map(|i| {
+            let id = i.to_string();
+            let pairs = [("request_id", id.as_str()), ROUTE, ("status", "200")];
+            Record::with_pairs(Level::Info, MESSAGE, pairs.into_iter(), context.clone()).unwrap()
+        })
+        .collect();
+    let common = Common {
+        source: "storefront".into(),
+        environment: Some("prod".into()),
+        release: None,
+    };
+    let session = Session {
+        key_id: "bench".into(),
+        key: AesKey::generate(),
+        limits: Limits::default(),
+    };
+    let mut adjustments = Adjustments::default();
+    let json =
+        |record: &Record, adjustments: &mut Adjustments| payload_json(record, &common, adjustments);
+    let size = json(&records[0], &mut adjustments).len();
+    let serialize = per_entry(&records, |r| drop(json(r, &mut adjustments)));
+    let part = |compress: bool| {
+        let mut encoder = PartEncoder::new(compress);
+        per_entry(&records, |r| {
+            let json = json(r, &mut Adjustments::default());
+            let timestamp = rfc3339_trimmed(r.timestamp_ns);
+            let entry = Entry {
+                kind: r.kind(),
+                json: &json,
+                timestamp: &timestamp,
+            };
+            drop(encoder.encode(&entry, &session).unwrap());
+        })
+    };
+    let sealed = part(false);
+    let sealed_gzipped = part(true);
+    println!();
+    println!("LogFlux per-entry stages, ns per entry ({size}-byte payload JSON, one worker)");
+    println!(
+        "{:<34} {:>10}",
+        "serialize (v2.0 JSON)",
+        format!("{serialize:.0}")
+    );
+    println!(
+        "{:<34} {:>10}",
+        "encrypt (AES-256-GCM, part)",
+        format!("{:.0}", sealed - serialize)
+    );
+    println!(
+        "{:<34} {:>10}",
+        "compress (gzip, reused state)",
+        format!("{:.0}", sealed_gzipped - sealed)
+    );
+    println!("{:<34} {:>10}", "all three", format!("{sealed_gzipped:.0}"));
+}
+
 fn main() {
     let targets = std::env::var("FERROLOG_BENCH_TARGETS")
-        .expect("FERROLOG_BENCH_TARGETS=name=url[,name=url…]");
-    println!("pipeline throughput, {ENTRIES} log entries (~300 B each as JSON), blocking overflow");
+        .expect("FERROLOG_BENCH_TARGETS=label|protocol|url[;…]");
+    println!("pipeline throughput, {ENTRIES} log entries, 3 attributes each, blocking overflow");
     println!(
-        "{:<34} {:>8} {:>6} {:>14} {:>10} {:>8}",
-        "endpoint", "workers", "gzip", "entries/s", "sent", "dropped"
+        "{:<38} {:>8} {:>6} {:>12} {:>9} {:>8}",
+        "protocol → endpoint", "workers", "gzip", "entries/s", "sent", "dropped"
     );
-    for target in targets.split(',') {
-        let (name, url) = target.split_once('=').expect("name=url");
+    for target in targets.split(';') {
+        let mut fields = target.splitn(3, '|');
+        let (Some(label), Some(protocol), Some(url)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            panic!("expected label|protocol|url, got {target}");
+        };
         for (workers, gzip) in [("1", false), ("2", false), ("2", true)] {
-            let (rate, sent, dropped) = run(url, workers, gzip);
-            println!(
-                "{name:<34} {workers:>8} {:>6} {rate:>14.0} {sent:>10} {dropped:>8}",
-                if gzip { "yes" } else { "no" }
-            );
+            let (rate, sent, dropped) = run(protocol, url, workers, gzip);
+            let gzip = if gzip { "yes" } else { "no" };
+            println!("{label:<38} {workers:>8} {gzip:>6} {rate:>12.0} {sent:>9} {dropped:>8}");
         }
     }
+    logflux_stages();
 }

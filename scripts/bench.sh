@@ -26,6 +26,10 @@ FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" cargo bench -q --bench hot_path
 echo
 FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" "$build_dir/hot_path_vs_spdlog"
 echo
-FERROLOG_BENCH_TARGETS="collector (decode + store)=$storing/v1/logs,collector --discard=$discarding/v1/logs" \
-  cargo bench -q --bench pipeline
+targets="luminalog → collector (decode, store)|luminalog|$storing/v1/logs"
+targets+=";luminalog → collector --discard|luminalog|$discarding/v1/logs"
+targets+=";logflux → collector (decrypt, store)|logflux|$storing"
+targets+=";logflux → collector --discard|logflux|$discarding"
+targets+=";otlp → collector (decode, store)|otlp|$storing"
+FERROLOG_BENCH_TARGETS="$targets" cargo bench -q --bench pipeline
 rm -rf "$storing_dir" "$discard_dir"
