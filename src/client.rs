@@ -9,8 +9,9 @@ use serde_json::{Map, Value};
 use crate::config::{Config, ConfigError};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
-use crate::entry::{Payload, Record, RecordError};
+use crate::entry::{EntryKind, Payload, Record, RecordError};
 use crate::level::Level;
+use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::stats::{DropReason, Stats};
 use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings};
 use crate::protocols;
@@ -31,6 +32,8 @@ const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 
 struct Inner {
     min_level: AtomicU8,
+    /// Kinds the endpoint refused for good; entries of those kinds are dropped at once.
+    refused: Arc<RefusedKinds>,
     /// Sampling threshold against a uniform `u32`; `u32::MAX` keeps everything.
     keep_below: u32,
     pipeline: Pipeline,
@@ -59,7 +62,8 @@ impl Client {
     /// Validates `config` and starts the workers. Nothing touches the network here.
     pub fn new(config: Config) -> Result<Client, ConfigError> {
         let diagnostics = Diagnostics::new(config.debug);
-        let protocol = protocols::Choice::new(&config, diagnostics)?;
+        let refused = Arc::new(RefusedKinds::default());
+        let protocol = protocols::Choice::new(&config, diagnostics, Arc::clone(&refused))?;
         let batch_size = protocol.batch_size(config.batch_size);
         let settings = Settings {
             batch_size,
@@ -79,6 +83,7 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 min_level: AtomicU8::new(config.min_level.number()),
+                refused,
                 keep_below: sampling_threshold(config.sample_rate),
                 pipeline,
             }),
@@ -211,7 +216,7 @@ impl Logger {
         }
         let sampled = !matches!(payload, Payload::Audit(_));
         let level = level.unwrap_or_else(|| payload.default_level());
-        self.submit_sampled(sampled, |context| {
+        self.submit_sampled(payload.kind(), sampled, |context| {
             Record::with_json(level, name, attributes, context).map(|r| r.with_payload(payload))
         })
     }
@@ -220,16 +225,22 @@ impl Logger {
         &self,
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
-        self.submit_sampled(true, build)
+        self.submit_sampled(EntryKind::Log, true, build)
     }
 
-    /// Samples (when asked) before any work on the entry, then builds and queues it.
+    /// Refuses kinds the endpoint refused for good and samples (when asked), both before any
+    /// work on the entry; then builds and queues it.
     fn submit_sampled(
         &self,
+        kind: EntryKind,
         sampled: bool,
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
+        if inner.refused.refuses(kind) {
+            inner.pipeline.refuse(DropReason::QuotaExceeded);
+            return Ok(LogStatus::Dropped);
+        }
         if sampled && inner.keep_below != u32::MAX && fastrand::u32(..) >= inner.keep_below {
             inner.pipeline.refuse(DropReason::Sampled);
             return Ok(LogStatus::Filtered);

@@ -8,6 +8,7 @@ use serde_json::Map;
 
 use crate::config::{Config, ConfigError, Protocol};
 use crate::diagnostics::Diagnostics;
+use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::Encoder;
 use crate::wire::logflux::client::{self as logflux, LogFluxEncoder, SessionFile, SharedSession};
 use crate::wire::logflux::payload::Common;
@@ -21,18 +22,24 @@ const LUMINALOG_BATCH_RANGE: (usize, usize) = (50, 500);
 pub(crate) enum Choice {
     LuminaLog(Config, Diagnostics),
     Otlp(Config),
-    /// Every worker's encoder shares one session, and so one handshake.
-    LogFlux(
-        Config,
-        Diagnostics,
-        String,
-        Option<Arc<SessionFile>>,
-        Arc<SharedSession>,
-    ),
+    /// Every worker's encoder shares one session, and so one handshake, and records the
+    /// categories a 507 closes where the client sees them.
+    LogFlux {
+        config: Config,
+        diagnostics: Diagnostics,
+        base_url: String,
+        session_file: Option<Arc<SessionFile>>,
+        session: Arc<SharedSession>,
+        refused: Arc<RefusedKinds>,
+    },
 }
 
 impl Choice {
-    pub fn new(config: &Config, diagnostics: Diagnostics) -> Result<Choice, ConfigError> {
+    pub fn new(
+        config: &Config,
+        diagnostics: Diagnostics,
+        refused: Arc<RefusedKinds>,
+    ) -> Result<Choice, ConfigError> {
         let config = config.clone();
         match config.effective_protocol() {
             Protocol::Otlp => Ok(Choice::Otlp(config)),
@@ -45,13 +52,14 @@ impl Choice {
                     .map_err(|reason| ConfigError::new("api_key", reason))?;
                 let base_url = logflux::base_url(config.endpoint.as_deref(), region);
                 let session_file = session_file(&config, &base_url)?;
-                Ok(Choice::LogFlux(
+                Ok(Choice::LogFlux {
                     config,
                     diagnostics,
                     base_url,
                     session_file,
-                    Arc::default(),
-                ))
+                    session: Arc::default(),
+                    refused,
+                })
             }
         }
     }
@@ -97,21 +105,27 @@ impl Choice {
                 gzip: config.compression,
                 debug: config.debug,
             })),
-            Choice::LogFlux(config, diagnostics, base_url, session_file, session) => {
-                Box::new(LogFluxEncoder::new(logflux::Options {
-                    api_key: config.api_key.clone(),
-                    base_url: base_url.clone(),
-                    common: Common {
-                        source: config.source.clone().unwrap_or_default(),
-                        environment: config.environment.clone(),
-                        release: config.release.clone(),
-                    },
-                    compress: config.compression,
-                    session_file: session_file.clone(),
-                    session: Arc::clone(session),
-                    diagnostics: *diagnostics,
-                }))
-            }
+            Choice::LogFlux {
+                config,
+                diagnostics,
+                base_url,
+                session_file,
+                session,
+                refused,
+            } => Box::new(LogFluxEncoder::new(logflux::Options {
+                api_key: config.api_key.clone(),
+                base_url: base_url.clone(),
+                common: Common {
+                    source: config.source.clone().unwrap_or_default(),
+                    environment: config.environment.clone(),
+                    release: config.release.clone(),
+                },
+                compress: config.compression,
+                session_file: session_file.clone(),
+                session: Arc::clone(session),
+                refused: Arc::clone(refused),
+                diagnostics: *diagnostics,
+            })),
         }
     }
 }
@@ -144,12 +158,15 @@ mod tests {
         for (key, value) in options {
             config.set(key, value).unwrap();
         }
-        Choice::new(&config, Diagnostics::new(false))
+        Choice::new(&config, Diagnostics::new(false), Arc::default())
     }
 
     #[test]
     fn the_key_decides_the_protocol_and_must_fit_it() {
-        assert!(matches!(choose("eu-lf_abc", &[]), Ok(Choice::LogFlux(..))));
+        assert!(matches!(
+            choose("eu-lf_abc", &[]),
+            Ok(Choice::LogFlux { .. })
+        ));
         assert!(matches!(choose("ll-key", &[]), Ok(Choice::LuminaLog(..))));
         let bad_region = choose("xx-lf_abc", &[("protocol", "logflux")])
             .err()

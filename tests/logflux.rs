@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::Collector;
 use ferrolog::entry::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
 use ferrolog::wire::logflux::crypto::{PrivateKey, DEFAULT_RSA_BITS};
-use ferrolog::{Client, Config, DropReason, Level};
+use ferrolog::{Client, Config, DropReason, Level, LogStatus};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -251,5 +251,32 @@ fn rate_limits_wait_as_told_and_large_requests_are_split() {
     client.logger().info("over quota");
     assert!(client.flush(WAIT).completed);
     assert_eq!(client.stats().dropped(DropReason::QuotaExceeded), 1);
+    // The events category is closed for the process: later logs, metrics and events are
+    // refused at the call; other categories still go out.
+    assert_eq!(client.logger().info("still over quota"), LogStatus::Dropped);
+    let event = client
+        .logger()
+        .emit(None, "closed too", "", Payload::Event)
+        .unwrap();
+    assert_eq!(event, LogStatus::Dropped);
+    let audit = Audit {
+        actor: "u".into(),
+        actor_type: None,
+        resource: "r".into(),
+        resource_id: "1".into(),
+        outcome: "success".into(),
+    };
+    let open = client
+        .logger()
+        .emit(None, "audited", "", Payload::Audit(audit))
+        .unwrap();
+    assert_eq!(open, LogStatus::Accepted);
+    assert!(client.flush(WAIT).completed);
+    let stats = client.stats();
+    assert_eq!(
+        (stats.dropped(DropReason::QuotaExceeded), stats.sent),
+        (3, 7)
+    );
+    assert_eq!(collector.entries("?text=audited").len(), 1);
     let _ = std::fs::remove_dir_all(sessions);
 }

@@ -7,6 +7,7 @@
 mod control;
 pub mod encoder;
 mod queue;
+pub mod refused;
 mod retry;
 mod send;
 pub mod stats;

@@ -17,6 +17,7 @@ use super::{Limits, Session};
 use crate::diagnostics::Diagnostics;
 use crate::entry::{EntryKind, Record};
 use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
+use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::stats::DropReason;
 use crate::transport::{retry_after, Request, Response, Transport};
 use crate::wire::rfc3339_trimmed;
@@ -73,6 +74,8 @@ pub(crate) struct Options {
     /// Where the session persists; `None` keeps it in memory only.
     pub session_file: Option<Arc<SessionFile>>,
     pub session: Arc<SharedSession>,
+    /// Where a 507 closes the request's category for the rest of the process.
+    pub refused: Arc<RefusedKinds>,
     pub diagnostics: Diagnostics,
 }
 
@@ -82,17 +85,28 @@ pub struct LogFluxEncoder {
     /// The key id the latest request was sealed under, so that a refusal discards that
     /// session and not one another worker has made since.
     used_key_id: Option<String>,
+    /// The category of the latest request, which a 507 closes.
+    used_category: u8,
     adjustments: Adjustments,
 }
 
-/// The quota category of an entry type (spec §10); a request never mixes categories, so a
-/// 507 names exactly one.
+/// The quota categories of spec §10, by the entry kinds each holds; a request never mixes
+/// categories, so a 507 names exactly one.
+const CATEGORIES: [&[EntryKind]; 3] = [
+    &[EntryKind::Log, EntryKind::Metric, EntryKind::Event],
+    &[
+        EntryKind::Trace,
+        EntryKind::Telemetry,
+        EntryKind::TelemetryManaged,
+    ],
+    &[EntryKind::Audit],
+];
+
 fn category(kind: EntryKind) -> u8 {
-    match kind {
-        EntryKind::Log | EntryKind::Metric | EntryKind::Event => 0,
-        EntryKind::Trace | EntryKind::Telemetry | EntryKind::TelemetryManaged => 1,
-        EntryKind::Audit => 2,
-    }
+    CATEGORIES
+        .iter()
+        .position(|kinds| kinds.contains(&kind))
+        .unwrap_or(0) as u8
 }
 
 impl LogFluxEncoder {
@@ -101,6 +115,7 @@ impl LogFluxEncoder {
             parts: PartEncoder::new(options.compress),
             options,
             used_key_id: None,
+            used_category: 0,
             adjustments: Adjustments::default(),
         }
     }
@@ -257,6 +272,7 @@ impl Encoder for LogFluxEncoder {
             excluded = records.len() as u64;
         }
         self.used_key_id = session.as_ref().map(|s| s.key_id.clone());
+        self.used_category = records.first().map_or(0, |r| category(r.kind()));
         drop(session);
         let boundary = Boundary::random();
         let mut request = self.post_json("/v1/ingest", multipart::encode(&parts, &boundary));
@@ -280,7 +296,12 @@ impl Encoder for LogFluxEncoder {
                 counted: false,
                 exhausted: DropReason::RatelimitBackoff,
             },
-            507 => Verdict::Drop(DropReason::QuotaExceeded),
+            507 => {
+                self.options
+                    .refused
+                    .refuse(CATEGORIES[usize::from(self.used_category)]);
+                Verdict::Drop(DropReason::QuotaExceeded)
+            }
             500..=599 => Verdict::BACKOFF,
             _ => Verdict::Drop(DropReason::SendError),
         }
@@ -319,6 +340,7 @@ mod tests {
             compress: true,
             session_file: None,
             session: Arc::default(),
+            refused: Arc::default(),
             diagnostics: Diagnostics::new(false),
         })
     }
