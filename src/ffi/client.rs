@@ -9,6 +9,7 @@ use super::{
 };
 use crate::client::Client;
 use crate::level::Level;
+use crate::pipeline::FlushReport;
 
 use ferrolog_result::*;
 
@@ -69,6 +70,26 @@ pub extern "C" fn ferrolog_client_logger(
     })
 }
 
+/// Flush and shutdown: wait at most `timeout_ms`, report what is still owed through `left`,
+/// and say whether everything was settled in time.
+fn deadline_call(
+    client: *const ferrolog_client,
+    timeout_ms: u64,
+    left: *mut u64,
+    call: fn(&Client, Duration) -> FlushReport,
+) -> ferrolog_result {
+    let Some(client) = (unsafe { client.as_ref() }) else {
+        return FERROLOG_NULL_ARGUMENT;
+    };
+    let report = call(&client.inner, Duration::from_millis(timeout_ms));
+    unsafe { write_out(left, report.left) };
+    if report.completed {
+        FERROLOG_OK
+    } else {
+        FERROLOG_TIMEOUT
+    }
+}
+
 /// Sends everything logged before the call, waiting at most `timeout_ms`. Returns
 /// `FERROLOG_OK` when all of it was settled (sent or dropped with a reason) in time, else
 /// `FERROLOG_TIMEOUT`; `*left` (when not NULL) receives the entries still owed.
@@ -79,16 +100,7 @@ pub extern "C" fn ferrolog_client_flush(
     left: *mut u64,
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        let report = client.inner.flush(Duration::from_millis(timeout_ms));
-        unsafe { write_out(left, report.left) };
-        if report.completed {
-            FERROLOG_OK
-        } else {
-            FERROLOG_TIMEOUT
-        }
+        deadline_call(client, timeout_ms, left, Client::flush)
     })
 }
 
@@ -104,16 +116,7 @@ pub extern "C" fn ferrolog_client_shutdown(
     left: *mut u64,
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        let report = client.inner.shutdown(Duration::from_millis(timeout_ms));
-        unsafe { write_out(left, report.left) };
-        if report.completed {
-            FERROLOG_OK
-        } else {
-            FERROLOG_TIMEOUT
-        }
+        deadline_call(client, timeout_ms, left, Client::shutdown)
     })
 }
 

@@ -96,6 +96,26 @@ unsafe fn attribute_bytes<'a>(
     }))
 }
 
+/// The shape every log call shares: the logger, then the level gate — so a call below the
+/// minimum level reads none of its other arguments — then the call's own arguments.
+fn log_call(
+    logger: *const ferrolog_logger,
+    level: i32,
+    log: impl FnOnce(&Logger, Level) -> Result<LogStatus, ferrolog_result>,
+) -> ferrolog_result {
+    let Some(logger) = (unsafe { logger.as_ref() }) else {
+        return FERROLOG_NULL_ARGUMENT;
+    };
+    let level = match level_arg(level) {
+        Ok(level) => level,
+        Err(code) => return code,
+    };
+    if !logger.inner.enabled(level) {
+        return FERROLOG_FILTERED;
+    }
+    log(&logger.inner, level).map_or_else(|code| code, status)
+}
+
 /// Logs `message` at `level` (1 emergency … 8 debug) with attributes given as one JSON
 /// object (`json` may be NULL with `json_len` 0 for none) nested at most 64 levels. Returns
 /// `FERROLOG_OK` when the entry was accepted, `FERROLOG_FILTERED`, `FERROLOG_DROPPED` or
@@ -112,25 +132,11 @@ pub extern "C" fn ferrolog_log(
     json_len: usize,
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
-        let Some(logger) = (unsafe { logger.as_ref() }) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        let level = match level_arg(level) {
-            Ok(level) => level,
-            Err(code) => return code,
-        };
-        if !logger.inner.enabled(level) {
-            return FERROLOG_FILTERED;
-        }
-        let result = (|| {
+        log_call(logger, level, |logger, level| {
             let message = unsafe { str_arg(message, message_len)? };
             let json = unsafe { str_arg(json, json_len)? };
-            logger
-                .inner
-                .log_json(level, message, json)
-                .map_err(record_error)
-        })();
-        result.map_or_else(|code| code, status)
+            logger.log_json(level, message, json).map_err(record_error)
+        })
     })
 }
 
@@ -145,27 +151,14 @@ pub extern "C" fn ferrolog_log_kv(
     count: usize,
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
-        let Some(logger) = (unsafe { logger.as_ref() }) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        let level = match level_arg(level) {
-            Ok(level) => level,
-            Err(code) => return code,
-        };
-        // The level gate comes first, so a disabled call touches none of its arguments.
-        if !logger.inner.enabled(level) {
-            return FERROLOG_FILTERED;
-        }
-        let result = (|| {
+        log_call(logger, level, |logger, level| {
             let message = unsafe { bytes_arg(message, message_len)? };
             let pairs = unsafe { attribute_bytes(attributes, count)? };
             // UTF-8 is checked by the core in one pass over the packed record.
             logger
-                .inner
                 .log_utf8_pairs(level, message, pairs)
                 .map_err(record_error)
-        })();
-        result.map_or_else(|code| code, status)
+        })
     })
 }
 
