@@ -388,10 +388,11 @@ ferrolog_result ferrolog_level_from_name(const char *name, size_t name_len, int3
 const char *ferrolog_result_str(int32_t result);
 
 /**
- * Reads one counter by name: `accepted`, `sent`, `retried`, `requests`, `queued`, `dropped`
- * (all reasons), or a drop reason (`queue_overflow`, `network_error`, `send_error`,
- * `ratelimit_backoff`, `quota_exceeded`, `before_send`, `validation_error`, `sampled`,
- * `shutdown`, `internal_error`). An unknown name gives `FERROLOG_INVALID_ARGUMENT`.
+ * Reads one counter by name: `accepted`, `sent`, `retried`, `requests`, `queued`,
+ * `attributes_dropped`, `values_truncated`, `dropped` (all reasons), or a drop reason
+ * (`queue_overflow`, `network_error`, `send_error`, `ratelimit_backoff`, `quota_exceeded`,
+ * `before_send`, `validation_error`, `sampled`, `shutdown`, `internal_error`). An unknown
+ * name gives `FERROLOG_INVALID_ARGUMENT`.
  */
 ferrolog_result ferrolog_stats_get(const ferrolog_stats *stats,
                                    const char *name,

@@ -280,3 +280,28 @@ fn rate_limits_wait_as_told_and_large_requests_are_split() {
     assert_eq!(collector.entries("?text=audited").len(), 1);
     let _ = std::fs::remove_dir_all(sessions);
 }
+
+#[test]
+fn attribute_limits_are_applied_and_counted() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    let mut attributes = serde_json::Map::new();
+    for i in 0..55 {
+        attributes.insert(format!("k{i:02}"), json!("v"));
+    }
+    attributes.insert("k00".into(), json!("x".repeat(300)));
+    let json = serde_json::Value::Object(attributes).to_string();
+    client
+        .logger()
+        .log_json(Level::Info, "wide", &json)
+        .unwrap();
+    assert!(client.flush(WAIT).completed);
+    let stats = client.stats();
+    assert_eq!((stats.attributes_dropped, stats.values_truncated), (5, 1));
+    let entry = collector.entries("?text=wide").remove(0);
+    let kept = entry["attributes"].as_object().unwrap();
+    assert_eq!(kept.len(), 50);
+    assert_eq!(kept["k00"].as_str().unwrap().len(), 256);
+    let _ = std::fs::remove_dir_all(sessions);
+}

@@ -90,8 +90,13 @@ pub trait Encoder: Send {
     /// [`Verdict::BACKOFF`].
     fn judge(&mut self, response: &Response) -> Verdict;
 
-    /// Attributes dropped or cut while encoding since the last call, for the stats.
+    /// Attributes dropped to fit the protocol's limits since the last call, for the stats.
     fn take_attributes_dropped(&mut self) -> u64 {
+        0
+    }
+
+    /// Values cut to fit the protocol's limits since the last call, for the stats.
+    fn take_values_truncated(&mut self) -> u64 {
         0
     }
 

@@ -201,11 +201,11 @@ impl Sender {
             return Some(Err(verdict));
         }
         let request = guarded(|| self.encoder.encode(group));
+        let counters = &shared.counters;
         let dropped = self.encoder.take_attributes_dropped();
-        shared
-            .counters
-            .attributes_dropped
-            .fetch_add(dropped, Relaxed);
+        counters.attributes_dropped.fetch_add(dropped, Relaxed);
+        let truncated = self.encoder.take_values_truncated();
+        counters.values_truncated.fetch_add(truncated, Relaxed);
         request.map(Ok)
     }
 

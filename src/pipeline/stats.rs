@@ -78,8 +78,10 @@ pub(crate) struct Counters {
     pub retried: AtomicU64,
     /// Requests the endpoint answered with success.
     pub requests: AtomicU64,
-    /// Attributes an encoder dropped or cut to fit its protocol's limits.
+    /// Attributes an encoder dropped to fit its protocol's limits.
     pub attributes_dropped: AtomicU64,
+    /// Attribute values (and sources) an encoder cut to fit its protocol's limits.
+    pub values_truncated: AtomicU64,
     dropped: [AtomicU64; DropReason::ALL.len()],
     last_error: Mutex<Option<String>>,
 }
@@ -121,6 +123,7 @@ impl Counters {
             retried: self.retried.load(Relaxed),
             requests: self.requests.load(Relaxed),
             attributes_dropped: self.attributes_dropped.load(Relaxed),
+            values_truncated: self.values_truncated.load(Relaxed),
             queued,
             dropped,
             last_error: self.last_error.lock().ok().and_then(|e| e.clone()),
@@ -136,6 +139,7 @@ pub struct Stats {
     pub retried: u64,
     pub requests: u64,
     pub attributes_dropped: u64,
+    pub values_truncated: u64,
     /// Accepted entries not yet sent or dropped: queued or in flight.
     pub queued: u64,
     dropped: [u64; DropReason::ALL.len()],
@@ -160,6 +164,7 @@ impl Stats {
             "retried" => Some(self.retried),
             "requests" => Some(self.requests),
             "attributes_dropped" => Some(self.attributes_dropped),
+            "values_truncated" => Some(self.values_truncated),
             "queued" => Some(self.queued),
             "dropped" => Some(self.dropped_total()),
             _ => DropReason::from_name(name).map(|r| self.dropped(r)),
@@ -177,6 +182,7 @@ impl Stats {
             "retried": self.retried,
             "requests": self.requests,
             "attributes_dropped": self.attributes_dropped,
+            "values_truncated": self.values_truncated,
             "queued": self.queued,
             "dropped": dropped,
             "last_error": self.last_error,

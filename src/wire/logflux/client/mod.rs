@@ -311,6 +311,10 @@ impl Encoder for LogFluxEncoder {
         std::mem::take(&mut self.adjustments.attributes_dropped)
     }
 
+    fn take_values_truncated(&mut self) -> u64 {
+        std::mem::take(&mut self.adjustments.values_truncated)
+    }
+
     /// `max_retries` = 3, so at most four attempts (spec §2).
     fn default_max_retries(&self) -> u32 {
         3
