@@ -38,3 +38,40 @@ pub struct DecodedEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }
+
+/// A request a collector must refuse as a whole, with the HTTP status to answer: 400 for a
+/// malformed request, 401 for a refused API key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl DecodeError {
+    pub(crate) fn bad_request(message: impl Into<String>) -> DecodeError {
+        DecodeError {
+            status: 400,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn unauthorized(message: impl Into<String>) -> DecodeError {
+        DecodeError {
+            status: 401,
+            message: message.into(),
+        }
+    }
+
+    /// The `{"message": …}` body to answer with.
+    pub fn response_body(&self) -> String {
+        serde_json::json!({ "message": self.message }).to_string()
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (HTTP {})", self.message, self.status)
+    }
+}
+
+impl std::error::Error for DecodeError {}

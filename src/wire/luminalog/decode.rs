@@ -4,13 +4,12 @@
 //! Whole-request problems are a [`DecodeError`] carrying the HTTP status the collector answers;
 //! a bad entry never fails the batch, it is skipped and reported as a [`Rejection`].
 
-use std::fmt;
-
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 
 use crate::entry::EntryKind;
 use crate::level::Level;
+pub use crate::wire::decoded::DecodeError;
 use crate::wire::decoded::DecodedEntry;
 
 /// What one request body decoded into.
@@ -29,38 +28,6 @@ pub struct Rejection {
     pub index: usize,
     pub reason: String,
 }
-
-/// A request the collector must refuse as a whole.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
-    /// The HTTP status to answer: 400 for a malformed batch, 401 for a bad API key.
-    pub status: u16,
-    pub message: String,
-}
-
-impl DecodeError {
-    fn bad_request(message: impl Into<String>) -> DecodeError {
-        DecodeError {
-            status: 400,
-            message: message.into(),
-        }
-    }
-
-    fn unauthorized(message: impl Into<String>) -> DecodeError {
-        DecodeError {
-            status: 401,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {})", self.message, self.status)
-    }
-}
-
-impl std::error::Error for DecodeError {}
 
 /// Decodes an already-decompressed request body, accepting any non-empty API key.
 pub fn decode_batch(body: &[u8]) -> Result<DecodedBatch, DecodeError> {

@@ -13,14 +13,13 @@ mod reader;
 mod resource;
 mod traces;
 
-use std::fmt;
-
 use serde_json::{json, Map, Value};
 
 use self::reader::Obj;
 use self::resource::Resource;
 use super::Signal;
 use crate::entry::EntryKind;
+pub use crate::wire::decoded::DecodeError;
 use crate::wire::decoded::DecodedEntry;
 use crate::wire::rfc3339_micros;
 
@@ -34,36 +33,6 @@ pub struct DecodedBatch {
     /// Why the first of them was skipped.
     pub first_rejection: Option<String>,
 }
-
-/// A request refused as a whole.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
-    /// The HTTP status to answer; the decoder itself only ever finds bad requests (400).
-    pub status: u16,
-    pub message: String,
-}
-
-impl DecodeError {
-    fn bad_request(message: impl Into<String>) -> DecodeError {
-        DecodeError {
-            status: 400,
-            message: message.into(),
-        }
-    }
-
-    /// The `google.rpc.Status` JSON body to answer with.
-    pub fn response_body(&self) -> String {
-        json!({ "message": self.message }).to_string()
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {})", self.message, self.status)
-    }
-}
-
-impl std::error::Error for DecodeError {}
 
 /// Why one item failed: skipped and counted, or the whole request refused.
 enum Failure {
