@@ -9,6 +9,10 @@ use std::time::Duration;
 
 use ureq::Agent;
 
+/// A host that does not accept a connection within this is treated as down, and retried,
+/// rather than holding the whole request timeout.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Answers are diagnostics at most; a server that sends more is not read further.
 pub(crate) const MAX_RESPONSE_BYTES: u64 = 64 * 1024;
 
@@ -63,6 +67,7 @@ impl Transport {
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
+            .timeout_connect(Some(CONNECT_TIMEOUT))
             .user_agent(user_agent)
             .build()
             .into();

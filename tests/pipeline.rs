@@ -320,9 +320,16 @@ fn drop_newest_refuses_when_the_queue_is_full() {
     assert_eq!(statuses[..10], [LogStatus::Accepted; 10]);
     assert_eq!(statuses[10..], [LogStatus::Dropped; 5]);
     let held = client.queued_bytes();
-    assert!(held >= 10 * "newest-0".len(), "ten entries are held: {held} bytes");
+    assert!(
+        held >= 10 * "newest-0".len(),
+        "ten entries are held: {held} bytes"
+    );
     assert!(client.flush(WAIT).completed);
-    assert_eq!(client.queued_bytes(), 0, "delivered entries release their bytes");
+    assert_eq!(
+        client.queued_bytes(),
+        0,
+        "delivered entries release their bytes"
+    );
     assert_eq!(client.stats().dropped(DropReason::QueueOverflow), 5);
     assert_eq!(collector.entries("?text=newest-").len(), 10);
     assert_accounted(&client, 16);
