@@ -244,6 +244,23 @@ fn rate_limits_wait_as_told_and_large_requests_are_split() {
     }
     assert!(client.flush(WAIT).completed);
     assert_eq!(collector.entries("?text=split-").len(), 4);
+    let last_three: Vec<(u64, u64)> = collector
+        .requests()
+        .iter()
+        .rev()
+        .take(3)
+        .map(|r| {
+            (
+                r["status"].as_u64().unwrap(),
+                r["processed"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        last_three,
+        [(202, 2), (202, 2), (413, 0)],
+        "n = 4 became two requests of 2"
+    );
     let stats = client.stats();
     assert_eq!((stats.sent, stats.dropped_total()), (6, 0));
 
@@ -303,5 +320,40 @@ fn attribute_limits_are_applied_and_counted() {
     let kept = entry["attributes"].as_object().unwrap();
     assert_eq!(kept.len(), 50);
     assert_eq!(kept["k00"].as_str().unwrap().len(), 256);
+    let _ = std::fs::remove_dir_all(sessions);
+}
+
+#[test]
+fn a_flush_shorter_than_a_rate_limit_keeps_the_batch_for_later() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    client.logger().info("warm up");
+    assert!(client.flush(WAIT).completed);
+
+    collector.fault(json!({"status": 429, "count": 1, "retry_after": 3}));
+    client.logger().info("patient");
+    let started = Instant::now();
+    let report = client.flush(Duration::from_millis(500));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the flush kept its deadline"
+    );
+    assert!(!report.completed);
+    assert_eq!(report.left, 1, "the batch is still owed, not dropped");
+    assert_eq!(client.stats().dropped_total(), 0);
+
+    // Let the worker give up its wait and keep the batch, so that what holds the resend is
+    // the client's pause, not a wait still running.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        client.flush(WAIT).completed,
+        "it goes out once the wait is over"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "and not before: the pause holds"
+    );
+    assert_eq!(collector.entries("?text=patient").len(), 1);
     let _ = std::fs::remove_dir_all(sessions);
 }

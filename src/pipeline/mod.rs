@@ -227,8 +227,14 @@ impl Pipeline {
         let target = shared.counters.accepted.load(SeqCst);
         {
             let mut state = shared.control.lock();
+            // Flushes still waiting keep the latest deadline among them; one that has finished
+            // leaves nothing behind, or its deadline would hide this one from the workers.
+            let earlier_pending = shared.counters.settled.load(SeqCst) < state.flush_target;
+            state.flush_deadline = match state.flush_deadline {
+                Some(earlier) if earlier_pending => Some(earlier.max(deadline)),
+                _ => Some(deadline),
+            };
             state.flush_target = state.flush_target.max(target);
-            state.flush_deadline = Some(state.flush_deadline.map_or(deadline, |d| d.max(deadline)));
         }
         shared.control.ring();
         self.wait_settled(target, deadline)

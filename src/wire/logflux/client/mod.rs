@@ -4,7 +4,7 @@
 mod session_file;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::crypto::AesKey;
 use super::handshake::{
@@ -26,6 +26,16 @@ pub use session_file::SessionFile;
 
 /// How long a 429 without a usable `Retry-After` pauses (spec §2).
 const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// A rate limit's wait: it uses up no attempt, and a shutdown that ends it drops the
+/// entries as `ratelimit_backoff`.
+fn rate_limited(wait: Duration) -> Verdict {
+    Verdict::Retry {
+        after: Some(wait),
+        counted: false,
+        exhausted: DropReason::RatelimitBackoff,
+    }
+}
 
 /// The regions an API key may name (spec §3).
 const REGIONS: [&str; 5] = ["eu", "us", "ca", "au", "ap"];
@@ -55,14 +65,34 @@ pub fn base_url(endpoint: Option<&str>, region: &str) -> String {
     }
 }
 
-/// The session every worker of a client shares: one handshake serves them all, and a
-/// re-handshake replaces the key for all of them.
+/// What every worker of a client shares: the session (one handshake serves them all, and a
+/// re-handshake replaces the key for all of them) and a rate limit's pause, which holds every
+/// request of the client until it ends (spec §11).
 #[derive(Default)]
-pub struct SharedSession(Mutex<Option<Session>>);
+pub struct SharedSession {
+    session: Mutex<Option<Session>>,
+    paused_until: Mutex<Option<Instant>>,
+}
 
 impl SharedSession {
     fn lock(&self) -> MutexGuard<'_, Option<Session>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.session.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn pause_until(&self, until: Instant) {
+        *self
+            .paused_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(until);
+    }
+
+    /// What is left of a rate limit's pause, if one is on.
+    fn paused_for(&self) -> Option<Duration> {
+        let until = (*self
+            .paused_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner))?;
+        Some(until.saturating_duration_since(Instant::now())).filter(|left| !left.is_zero())
     }
 }
 
@@ -206,6 +236,9 @@ impl Encoder for LogFluxEncoder {
     }
 
     fn prepare(&mut self, transport: &Transport, timeout: Duration) -> Result<(), Verdict> {
+        if let Some(left) = self.options.session.paused_for() {
+            return Err(rate_limited(left));
+        }
         let mut session = self.options.session.lock();
         if session.is_some() {
             return Ok(());
@@ -285,17 +318,15 @@ impl Encoder for LogFluxEncoder {
             200..=299 => Verdict::DELIVERED,
             401 | 403 => Verdict::Reauthenticate,
             413 => Verdict::Split,
-            429 => Verdict::Retry {
-                after: Some(
-                    response
-                        .retry_after
-                        .as_deref()
-                        .and_then(|value| retry_after(value, SystemTime::now().into()))
-                        .unwrap_or(DEFAULT_RATE_LIMIT_WAIT),
-                ),
-                counted: false,
-                exhausted: DropReason::RatelimitBackoff,
-            },
+            429 => {
+                let wait = response
+                    .retry_after
+                    .as_deref()
+                    .and_then(|value| retry_after(value, SystemTime::now().into()))
+                    .unwrap_or(DEFAULT_RATE_LIMIT_WAIT);
+                self.options.session.pause_until(Instant::now() + wait);
+                rate_limited(wait)
+            }
             507 => {
                 self.options
                     .refused
