@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::entry::EntryKind;
 use crate::level::Level;
 pub use crate::wire::decoded::DecodeError;
-use crate::wire::decoded::DecodedEntry;
+use crate::wire::decoded::{json_type, DecodedEntry};
 
 /// What one request body decoded into.
 #[derive(Clone, Debug, PartialEq)]
@@ -350,17 +350,6 @@ fn as_object(value: Value) -> Option<Map<String, Value>> {
     match value {
         Value::Object(map) => Some(map),
         _ => None,
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::DecodeError;
+use crate::wire::decoded::json_type;
 
 pub(super) struct Obj<'a> {
     map: &'a Map<String, Value>,
@@ -136,17 +137,6 @@ impl<'a> Obj<'a> {
             Value::String(name) => from_name(name),
             other => other.as_i64(),
         })
-    }
-}
-
-pub(super) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
