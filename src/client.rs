@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::config::{Config, ConfigError};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
-use crate::entry::{EntryKind, Payload, Record, RecordError};
+use crate::entry::{parse_json_object, EntryKind, Payload, Record, RecordError};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::stats::{DropReason, Stats};
@@ -133,6 +133,26 @@ impl Logger {
             inner: Arc::clone(&self.inner),
             context: Arc::new(self.context.child(attributes)),
         }
+    }
+
+    /// A child whose added attributes are one JSON object (empty text for none), nested at
+    /// most [`crate::entry::MAX_ATTRIBUTE_DEPTH`] levels.
+    pub fn child_json(&self, attributes: &str) -> Result<Logger, RecordError> {
+        Ok(self.child(parse_json_object(attributes)?))
+    }
+
+    /// A child whose added attributes are string pairs given as bytes that must be UTF-8, as
+    /// they come from C.
+    pub fn child_utf8_pairs<'a>(
+        &self,
+        attributes: impl Iterator<Item = (&'a [u8], &'a [u8])>,
+    ) -> Result<Logger, RecordError> {
+        let text = |bytes| std::str::from_utf8(bytes).map(str::to_owned);
+        let attributes = attributes
+            .map(|(key, value)| Ok((text(key)?, Value::String(text(value)?))))
+            .collect::<Result<Map<String, Value>, std::str::Utf8Error>>()
+            .map_err(|_| RecordError::InvalidUtf8)?;
+        Ok(self.child(attributes))
     }
 
     pub fn context(&self) -> &Context {

@@ -413,3 +413,37 @@ fn many_threads_share_a_logger_and_every_entry_is_accounted() {
     assert_eq!(client.stats().sent, 8_000);
     assert_accounted(&client, 8_000);
 }
+
+#[test]
+fn children_from_json_or_bytes_follow_the_attribute_rules() {
+    let collector = Collector::start();
+    let client = client(&collector, &[]);
+    let root = client.logger();
+    let from_json = root.child_json(r#"{"tenant":"t-1","n":2}"#).unwrap();
+    assert_eq!(from_json.context().attributes()["n"], 2);
+    assert!(root
+        .child_json("  ")
+        .unwrap()
+        .context()
+        .attributes()
+        .is_empty());
+    for bad in [
+        "[1]",
+        "{\"a\":",
+        &format!("{}1{}", "{\"a\":".repeat(65), "}".repeat(65)),
+    ] {
+        assert_eq!(
+            root.child_json(bad).err(),
+            Some(ferrolog::RecordError::InvalidJson),
+            "{bad}"
+        );
+    }
+    let pairs = [(&b"region"[..], &b"eu"[..])];
+    let from_bytes = root.child_utf8_pairs(pairs.into_iter()).unwrap();
+    assert_eq!(from_bytes.context().attributes()["region"], "eu");
+    let invalid = [(&b"k"[..], &b"\xff"[..])];
+    assert_eq!(
+        root.child_utf8_pairs(invalid.into_iter()).err(),
+        Some(ferrolog::RecordError::InvalidUtf8)
+    );
+}

@@ -3,6 +3,7 @@
 use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 
 use super::RecordError;
 
@@ -21,6 +22,18 @@ pub(crate) fn validate_json_object(json: &str) -> Result<(), RecordError> {
         .deserialize(&mut deserializer)
         .and_then(|()| deserializer.end())
         .map_err(|_| RecordError::InvalidJson)
+}
+
+/// Parses attribute JSON: empty text is none, anything else one object within the depth limit.
+pub(crate) fn parse_json_object(json: &str) -> Result<Map<String, Value>, RecordError> {
+    if json.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    validate_json_object(json)?;
+    match serde_json::from_str(json) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(RecordError::InvalidJson),
+    }
 }
 
 /// A visitor that accepts any JSON value with at most `.0` levels of arrays and objects.

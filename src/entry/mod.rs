@@ -18,8 +18,8 @@ use smallvec::SmallVec;
 use crate::context::Context;
 use crate::level::Level;
 
-pub(crate) use json_depth::validate_json_object;
 pub use json_depth::MAX_ATTRIBUTE_DEPTH;
+pub(crate) use json_depth::{parse_json_object, validate_json_object};
 pub use payload::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
 
 /// The seven entry types; the numbers are LogFlux's `X-LF-Entry-Type` and part of the C ABI.

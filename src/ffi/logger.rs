@@ -1,11 +1,10 @@
 //! `ferrolog_logger`: children with inherited attributes, and the log calls.
 
-use serde_json::{Map, Value};
 use std::ffi::c_char;
 
 use super::{boundary, bytes_arg, ferrolog_result, str_arg, write_out};
 use crate::client::{LogStatus, Logger};
-use crate::entry::{validate_json_object, RecordError};
+use crate::entry::RecordError;
 use crate::level::Level;
 
 use ferrolog_result::*;
@@ -190,25 +189,14 @@ pub extern "C" fn ferrolog_logger_child(
             Ok(json) => json,
             Err(code) => return code,
         };
-        let attributes = match json_object(json) {
-            Ok(attributes) => attributes,
-            Err(code) => return code,
-        };
-        unsafe { write_out(out, ferrolog_logger::boxed(logger.inner.child(attributes))) };
-        FERROLOG_OK
+        match logger.inner.child_json(json) {
+            Ok(child) => {
+                unsafe { write_out(out, ferrolog_logger::boxed(child)) };
+                FERROLOG_OK
+            }
+            Err(error) => record_error(error),
+        }
     })
-}
-
-/// The attributes of a child: empty text is none; otherwise one object within the depth limit.
-fn json_object(json: &str) -> Result<Map<String, Value>, ferrolog_result> {
-    if json.trim().is_empty() {
-        return Ok(Map::new());
-    }
-    validate_json_object(json).map_err(record_error)?;
-    match serde_json::from_str::<Value>(json) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(FERROLOG_INVALID_JSON),
-    }
 }
 
 /// A child logger with `count` string attributes added.
@@ -227,15 +215,13 @@ pub extern "C" fn ferrolog_logger_child_kv(
             Ok(pairs) => pairs,
             Err(code) => return code,
         };
-        let utf8 = |bytes| std::str::from_utf8(bytes).map(str::to_owned);
-        let map: Result<Map<String, Value>, std::str::Utf8Error> = pairs
-            .map(|(k, v)| Ok((utf8(k)?, Value::String(utf8(v)?))))
-            .collect();
-        let Ok(map) = map else {
-            return FERROLOG_INVALID_UTF8;
-        };
-        unsafe { write_out(out, ferrolog_logger::boxed(logger.inner.child(map))) };
-        FERROLOG_OK
+        match logger.inner.child_utf8_pairs(pairs) {
+            Ok(child) => {
+                unsafe { write_out(out, ferrolog_logger::boxed(child)) };
+                FERROLOG_OK
+            }
+            Err(error) => record_error(error),
+        }
     })
 }
 
