@@ -89,6 +89,25 @@ pub struct Audit {
     pub outcome: String,
 }
 
+impl Audit {
+    /// An audit record; with no outcome given it is a `success` (LogFlux §7).
+    pub fn new(
+        actor: String,
+        actor_type: Option<String>,
+        resource: String,
+        resource_id: String,
+        outcome: Option<String>,
+    ) -> Audit {
+        Audit {
+            actor,
+            actor_type,
+            resource,
+            resource_id,
+            outcome: outcome.unwrap_or_else(|| "success".to_owned()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reading {
     pub name: String,
@@ -181,6 +200,13 @@ mod tests {
         );
         assert_eq!(managed.kind(), EntryKind::TelemetryManaged);
         assert_eq!(Payload::Event.kind(), EntryKind::Event);
+    }
+
+    #[test]
+    fn an_audit_without_an_outcome_is_a_success() {
+        let audit = |outcome| Audit::new("u".into(), None, "r".into(), "1".into(), outcome);
+        assert_eq!(audit(None).outcome, "success");
+        assert_eq!(audit(Some("failure".into())).outcome, "failure");
     }
 
     #[test]

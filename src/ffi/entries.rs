@@ -130,13 +130,13 @@ pub extern "C" fn ferrolog_audit(
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
         send(logger, || unsafe {
-            let audit = Audit {
-                actor: actor.get()?.to_owned(),
-                actor_type: actor_type.optional()?,
-                resource: resource.get()?.to_owned(),
-                resource_id: resource_id.get()?.to_owned(),
-                outcome: outcome.optional()?.unwrap_or_else(|| "success".to_owned()),
-            };
+            let audit = Audit::new(
+                actor.get()?.to_owned(),
+                actor_type.optional()?,
+                resource.get()?.to_owned(),
+                resource_id.get()?.to_owned(),
+                outcome.optional()?,
+            );
             Ok((action.get()?, attributes_json.get()?, Payload::Audit(audit)))
         })
     })
