@@ -116,6 +116,9 @@ pub struct Config {
     pub key_persistence_path: Option<String>,
     /// LogFlux: replace a session older than this many days (0: never).
     pub key_rotation_days: u32,
+    /// LogFlux: the discovery service asked for the base URL when no endpoint is set, with
+    /// `{region}` standing for the API key's region; `None`: go straight to the template.
+    pub discovery_url: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -166,6 +169,7 @@ impl Default for Config {
             key_persistence: true,
             key_persistence_path: None,
             key_rotation_days: 0,
+            discovery_url: Some(DEFAULT_DISCOVERY_URL.to_owned()),
         }
     }
 }
@@ -198,7 +202,11 @@ pub const KEYS: &[&str] = &[
     "key_persistence",
     "key_persistence_path",
     "key_rotation_days",
+    "discovery_url",
 ];
+
+/// LogFlux's static discovery service (spec §3).
+pub const DEFAULT_DISCOVERY_URL: &str = "https://discover.{region}.logflux.io";
 
 /// Upper bounds that keep a typo from reserving gigabytes or spawning hundreds of threads.
 const MAX_QUEUE_SIZE: usize = 1 << 24;
@@ -282,6 +290,12 @@ impl Config {
             "key_persistence" => self.key_persistence = boolean(key, value)?,
             "key_persistence_path" => self.key_persistence_path = optional(value),
             "key_rotation_days" => self.key_rotation_days = integer(key, value, 0, 36_500)? as u32,
+            "discovery_url" => {
+                self.discovery_url = match value {
+                    "" | "off" | "none" => None,
+                    _ => Some(url(key, value)?),
+                }
+            }
             _ => return Err(ConfigError::new(key, "unknown option")),
         }
         Ok(())
@@ -411,6 +425,7 @@ mod tests {
             ("key_persistence", "false"),
             ("key_persistence_path", "/tmp/sessions"),
             ("key_rotation_days", "30"),
+            ("discovery_url", "off"),
         ];
         assert_eq!(samples.len(), KEYS.len());
         let mut config = Config::new("x");
@@ -422,6 +437,9 @@ mod tests {
         assert_eq!(config.min_level, Level::Warning);
         assert_eq!(config.overflow, Overflow::Block);
         assert!(config.compression && config.privacy_mode && !config.debug);
+        assert_eq!(config.discovery_url, None);
+        config.set("discovery_url", "http://127.0.0.1:9/").unwrap();
+        assert_eq!(config.discovery_url.as_deref(), Some("http://127.0.0.1:9/"));
     }
 
     #[test]
@@ -438,6 +456,7 @@ mod tests {
             ("min_level", "verbose"),
             ("overflow", "spill"),
             ("endpoint", "ftp://x"),
+            ("discovery_url", "discover.example"),
             ("api_key", "  "),
             ("worker_count", "1000"),
             ("no_such_option", "1"),

@@ -10,7 +10,9 @@ use crate::config::{Config, ConfigError, Protocol};
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::Encoder;
-use crate::wire::logflux::client::{self as logflux, LogFluxEncoder, SessionFile, SharedSession};
+use crate::wire::logflux::client::{
+    self as logflux, LogFluxEncoder, Origin, SessionFile, SharedSession,
+};
 use crate::wire::logflux::payload::Common;
 use crate::wire::luminalog::{encode as luminalog, LuminaLogEncoder};
 use crate::wire::otlp::{self, OtlpEncoder};
@@ -27,8 +29,8 @@ pub(crate) enum Choice {
     LogFlux {
         config: Config,
         diagnostics: Diagnostics,
-        base_url: String,
-        session_file: Option<Arc<SessionFile>>,
+        origin: Origin,
+        session_dir: Option<PathBuf>,
         session: Arc<SharedSession>,
         refused: Arc<RefusedKinds>,
     },
@@ -50,13 +52,17 @@ impl Choice {
             Protocol::LogFlux => {
                 let region = logflux::api_key_region(&config.api_key)
                     .map_err(|reason| ConfigError::new("api_key", reason))?;
-                let base_url = logflux::base_url(config.endpoint.as_deref(), region);
-                let session_file = session_file(&config, &base_url)?;
+                let origin = Origin::new(
+                    config.endpoint.as_deref(),
+                    region,
+                    config.discovery_url.as_deref(),
+                );
+                let session_dir = session_dir(&config)?;
                 Ok(Choice::LogFlux {
                     config,
                     diagnostics,
-                    base_url,
-                    session_file,
+                    origin,
+                    session_dir,
                     session: Arc::default(),
                     refused,
                 })
@@ -108,20 +114,21 @@ impl Choice {
             Choice::LogFlux {
                 config,
                 diagnostics,
-                base_url,
-                session_file,
+                origin,
+                session_dir,
                 session,
                 refused,
             } => Box::new(LogFluxEncoder::new(logflux::Options {
                 api_key: config.api_key.clone(),
-                base_url: base_url.clone(),
+                origin: origin.clone(),
                 common: Common {
                     source: config.source.clone().unwrap_or_default(),
                     environment: config.environment.clone(),
                     release: config.release.clone(),
                 },
                 compress: config.compression,
-                session_file: session_file.clone(),
+                session_dir: session_dir.clone(),
+                key_rotation_days: config.key_rotation_days,
                 session: Arc::clone(session),
                 refused: Arc::clone(refused),
                 diagnostics: *diagnostics,
@@ -130,8 +137,8 @@ impl Choice {
     }
 }
 
-/// Where the LogFlux session persists, unless persistence is off.
-fn session_file(config: &Config, base_url: &str) -> Result<Option<Arc<SessionFile>>, ConfigError> {
+/// The directory LogFlux sessions persist in, unless persistence is off.
+fn session_dir(config: &Config) -> Result<Option<PathBuf>, ConfigError> {
     if !config.key_persistence {
         return Ok(None);
     }
@@ -144,8 +151,7 @@ fn session_file(config: &Config, base_url: &str) -> Result<Option<Arc<SessionFil
             )
         })?,
     };
-    let file = SessionFile::new(dir, &config.api_key, base_url, config.key_rotation_days);
-    Ok(Some(Arc::new(file)))
+    Ok(Some(dir))
 }
 
 #[cfg(test)]

@@ -92,23 +92,41 @@ impl Transport {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
-        let mut response = builder.send(&request.body[..]).map_err(|e| e.to_string())?;
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(MAX_RESPONSE_BYTES)
-            .read_to_end(&mut body)
-            .map_err(|e| e.to_string())?;
-        Ok(Response {
-            status: response.status().as_u16(),
-            retry_after,
-            body,
-        })
+        read_answer(builder.send(&request.body[..]))
     }
+
+    /// Fetches `url` as JSON, with no credentials, giving up after `timeout`.
+    pub fn get_json(&self, url: &str, timeout: Duration) -> Result<Response, String> {
+        let request = self
+            .agent
+            .get(url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build()
+            .header("Accept", "application/json");
+        read_answer(request.call())
+    }
+}
+
+fn read_answer(
+    answer: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<Response, String> {
+    let mut response = answer.map_err(|e| e.to_string())?;
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut body = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .take(MAX_RESPONSE_BYTES)
+        .read_to_end(&mut body)
+        .map_err(|e| e.to_string())?;
+    Ok(Response {
+        status: response.status().as_u16(),
+        retry_after,
+        body,
+    })
 }

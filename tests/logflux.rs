@@ -357,3 +357,64 @@ fn a_flush_shorter_than_a_rate_limit_keeps_the_batch_for_later() {
     assert_eq!(collector.entries("?text=patient").len(), 1);
     let _ = std::fs::remove_dir_all(sessions);
 }
+
+/// A client with no endpoint, asking the collector's discovery answer where to send.
+fn discovering_client(discovery: &Collector, sessions: &Path) -> Client {
+    let mut config = Config::new(API_KEY);
+    config.set("discovery_url", &discovery.base).unwrap();
+    config
+        .set("key_persistence_path", &sessions.to_string_lossy())
+        .unwrap();
+    Client::new(config).expect("client starts")
+}
+
+#[test]
+fn discovery_names_the_ingestor_unless_an_endpoint_is_set() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = discovering_client(&collector, &sessions);
+    client.logger().info("found-by-discovery");
+    assert!(client.flush(WAIT).completed);
+    assert_eq!(collector.entries("?text=found-by-discovery").len(), 1);
+    client.shutdown(WAIT);
+
+    let elsewhere = start_collector();
+    let mut config = Config::new(API_KEY);
+    config.set("endpoint", &elsewhere.base).unwrap();
+    config.set("discovery_url", &collector.base).unwrap();
+    config.set("key_persistence", "false").unwrap();
+    let client = Client::new(config).unwrap();
+    client.logger().info("sent-to-the-endpoint");
+    assert!(client.flush(WAIT).completed);
+    assert_eq!(elsewhere.entries("?text=sent-to-the-endpoint").len(), 1);
+    assert!(collector.entries("?text=sent-to-the-endpoint").is_empty());
+    let _ = std::fs::remove_dir_all(sessions);
+}
+
+#[test]
+fn requests_stay_within_the_body_limit() {
+    const ENTRIES: usize = 20;
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[("batch_size", "100")]);
+    // Incompressible 600 kB messages: twenty of them are 12 MB, more than one request holds.
+    let mut rng = fastrand::Rng::with_seed(7);
+    for i in 0..ENTRIES {
+        let noise: String = (0..600_000).map(|_| rng.alphanumeric()).collect();
+        client.logger().info(&format!("large-{i} {noise}"));
+    }
+    assert!(client.flush(Duration::from_secs(30)).completed);
+    assert_eq!(client.stats().sent, ENTRIES as u64);
+    let ingests: Vec<u64> = collector
+        .requests()
+        .iter()
+        .filter(|r| r["path"] == "/v1/ingest")
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert!(ingests.len() >= 2, "{ingests:?}");
+    assert!(
+        ingests.iter().all(|status| *status == 202),
+        "no request was too large for the collector: {ingests:?}"
+    );
+    let _ = std::fs::remove_dir_all(sessions);
+}

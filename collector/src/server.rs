@@ -4,10 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::Incoming;
+use hyper::header::HOST;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use serde_json::json;
 use tokio::net::TcpListener;
 
 use crate::api;
@@ -54,8 +56,29 @@ async fn route(state: &State, request: Request<Incoming>) -> Result<Response, In
             _ => respond::method_not_allowed("GET, HEAD"),
         });
     }
+    if path == "/" && request.method() == Method::GET {
+        return Ok(discovery(&request));
+    }
     if path == "/api" || path.starts_with("/api/") {
         return Ok(api::handle(state, request).await);
     }
     ingest::handle(state, request).await
+}
+
+/// LogFlux's static discovery answer (its spec §3): this collector is the ingestor, at the
+/// address the client reached it by.
+fn discovery(request: &Request<Incoming>) -> Response {
+    let host = request
+        .headers()
+        .get(HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or_default();
+    respond::json(
+        StatusCode::OK,
+        &json!({
+            "version": "1.0",
+            "region": "local",
+            "endpoints": { "ingestor_url": format!("http://{host}") },
+        }),
+    )
 }

@@ -83,8 +83,9 @@ pub trait Encoder: Send {
     /// [`Encoder::prepare`] gets new ones.
     fn reauthenticate(&mut self) {}
 
-    /// Encodes one group (never empty, all accepted) as one request.
-    fn encode(&mut self, records: &[Record]) -> Encoded;
+    /// Encodes one group (never empty, all accepted) as one request, or says what to do
+    /// instead of sending it: [`Verdict::Split`] for a request over the protocol's size bound.
+    fn encode(&mut self, records: &[Record]) -> Result<Encoded, Verdict>;
 
     /// Judges a complete HTTP answer. Network errors never reach it: they are always
     /// [`Verdict::BACKOFF`].

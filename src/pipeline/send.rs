@@ -206,7 +206,7 @@ impl Sender {
         counters.attributes_dropped.fetch_add(dropped, Relaxed);
         let truncated = self.encoder.take_values_truncated();
         counters.values_truncated.fetch_add(truncated, Relaxed);
-        request.map(Ok)
+        request
     }
 
     /// One request and its judgement; `None` when protocol or transport code panicked.

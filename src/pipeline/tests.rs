@@ -18,7 +18,7 @@ impl Encoder for PanickingEncoder {
         true
     }
 
-    fn encode(&mut self, _records: &[Record]) -> Encoded {
+    fn encode(&mut self, _records: &[Record]) -> Result<Encoded, encoder::Verdict> {
         panic!("a bug in an encoder");
     }
 
@@ -117,16 +117,16 @@ impl Encoder for ScriptedEncoder {
     }
 
     /// Entries whose message starts with "big" count as too large to carry.
-    fn encode(&mut self, records: &[Record]) -> Encoded {
+    fn encode(&mut self, records: &[Record]) -> Result<Encoded, encoder::Verdict> {
         self.encoded.lock().unwrap().push(records.len());
         let excluded = records
             .iter()
             .filter(|r| r.message().starts_with("big"))
             .count();
-        Encoded {
+        Ok(Encoded {
             excluded: excluded as u64,
-            ..self.inner.encode(records)
-        }
+            ..self.inner.encode(records)?
+        })
     }
 
     fn judge(&mut self, response: &Response) -> encoder::Verdict {

@@ -170,7 +170,7 @@ impl Encoder for LuminaLogEncoder {
         record.payload().is_none_or(Payload::is_finite)
     }
 
-    fn encode(&mut self, records: &[Record]) -> Encoded {
+    fn encode(&mut self, records: &[Record]) -> Result<Encoded, Verdict> {
         let json = self.body(records);
         let mut headers = Vec::new();
         let body = if self.gzip {
@@ -182,13 +182,13 @@ impl Encoder for LuminaLogEncoder {
         } else {
             json
         };
-        Request {
+        Ok(Request {
             url: self.url.clone(),
             content_type: "application/json".into(),
             headers,
             body,
         }
-        .into()
+        .into())
     }
 
     fn judge(&mut self, response: &Response) -> Verdict {
@@ -291,7 +291,10 @@ mod tests {
         let mut enc = encoder(None);
         let plain = enc.body(&[record(Level::Info, "z", &[])]);
         enc.gzip = true;
-        let request = enc.encode(&[record(Level::Info, "z", &[])]).request;
+        let request = enc
+            .encode(&[record(Level::Info, "z", &[])])
+            .unwrap()
+            .request;
         assert_eq!(request.headers, [("Content-Encoding", "gzip".to_owned())]);
         let mut out = Vec::new();
         std::io::Read::read_to_end(
@@ -303,6 +306,7 @@ mod tests {
         enc.gzip = false;
         assert!(enc
             .encode(&[record(Level::Info, "z", &[])])
+            .unwrap()
             .request
             .headers
             .is_empty());

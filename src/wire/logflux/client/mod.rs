@@ -1,9 +1,11 @@
 //! The LogFlux client: the handshake and its persisted session, per-entry parts sealed under
 //! the session key, one request per quota category, and the status rules of spec §11.
 
+mod origin;
 mod session_file;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::crypto::AesKey;
@@ -22,6 +24,7 @@ use crate::pipeline::stats::DropReason;
 use crate::transport::{retry_after, Request, Response, Transport};
 use crate::wire::rfc3339_trimmed;
 
+pub(crate) use origin::Origin;
 pub use session_file::SessionFile;
 
 /// How long a 429 without a usable `Retry-After` pauses (spec §2).
@@ -57,21 +60,20 @@ pub fn api_key_region(api_key: &str) -> Result<&str, String> {
     Ok(region)
 }
 
-/// The base URL: a configured endpoint without trailing slashes, else the region's template.
-pub fn base_url(endpoint: Option<&str>, region: &str) -> String {
-    match endpoint {
-        Some(endpoint) => endpoint.trim_end_matches('/').to_owned(),
-        None => format!("https://api.ingest.{region}.logflux.io"),
-    }
-}
-
-/// What every worker of a client shares: the session (one handshake serves them all, and a
-/// re-handshake replaces the key for all of them) and a rate limit's pause, which holds every
-/// request of the client until it ends (spec §11).
+/// What every worker of a client shares: the endpoint (resolved once), the session (one
+/// handshake serves them all, and a re-handshake replaces the key for all of them) and a rate
+/// limit's pause, which holds every request of the client until it ends (spec §11).
 #[derive(Default)]
 pub struct SharedSession {
+    endpoint: OnceLock<Endpoint>,
     session: Mutex<Option<Session>>,
     paused_until: Mutex<Option<Instant>>,
+}
+
+/// The base URL in force for the process, and the session file that belongs to it.
+struct Endpoint {
+    base_url: String,
+    session_file: Option<SessionFile>,
 }
 
 impl SharedSession {
@@ -98,11 +100,12 @@ impl SharedSession {
 
 pub(crate) struct Options {
     pub api_key: String,
-    pub base_url: String,
+    pub origin: Origin,
     pub common: Common,
     pub compress: bool,
-    /// Where the session persists; `None` keeps it in memory only.
-    pub session_file: Option<Arc<SessionFile>>,
+    /// The directory sessions persist in; `None` keeps them in memory only.
+    pub session_dir: Option<PathBuf>,
+    pub key_rotation_days: u32,
     pub session: Arc<SharedSession>,
     /// Where a 507 closes the request's category for the rest of the process.
     pub refused: Arc<RefusedKinds>,
@@ -150,9 +153,36 @@ impl LogFluxEncoder {
         }
     }
 
-    fn post_json(&self, path: &str, body: Vec<u8>) -> Request {
+    /// The endpoint, resolved by the first worker to ask (the others wait for its answer).
+    fn endpoint(&self, transport: &Transport, timeout: Duration) -> &Endpoint {
+        self.options.session.endpoint.get_or_init(|| {
+            let options = &self.options;
+            let base_url = options.origin.resolve(transport, timeout);
+            options
+                .diagnostics
+                .debug(format_args!("LogFlux endpoint: {base_url}"));
+            let session_file = options.session_dir.as_ref().map(|dir| {
+                SessionFile::new(
+                    dir.clone(),
+                    &options.api_key,
+                    &base_url,
+                    options.key_rotation_days,
+                )
+            });
+            Endpoint {
+                base_url,
+                session_file,
+            }
+        })
+    }
+
+    fn session_file(&self) -> Option<&SessionFile> {
+        self.options.session.endpoint.get()?.session_file.as_ref()
+    }
+
+    fn post_json(&self, base_url: &str, path: &str, body: Vec<u8>) -> Request {
         Request {
-            url: format!("{}{path}", self.options.base_url),
+            url: format!("{base_url}{path}"),
             content_type: "application/json".into(),
             headers: vec![("Authorization", format!("Bearer {}", self.options.api_key))],
             body,
@@ -161,7 +191,12 @@ impl LogFluxEncoder {
 
     /// Init, key wrapping and complete (spec §5). Every failure holds the entries: network
     /// errors and 5xx as unavailable, refusals and invalid answers as rejected.
-    fn handshake(&self, transport: &Transport, timeout: Duration) -> Result<Session, Verdict> {
+    fn handshake(
+        &self,
+        transport: &Transport,
+        base_url: &str,
+        timeout: Duration,
+    ) -> Result<Session, Verdict> {
         let held = |exhausted| Verdict::Retry {
             after: None,
             counted: false,
@@ -169,7 +204,7 @@ impl LogFluxEncoder {
         };
         let call = |path: &str, body: Vec<u8>| -> Result<Vec<u8>, Verdict> {
             let response = transport
-                .send(&self.post_json(path, body), timeout)
+                .send(&self.post_json(base_url, path, body), timeout)
                 .map_err(|_| held(DropReason::NetworkError))?;
             match response.status {
                 200 => Ok(response.body),
@@ -239,11 +274,12 @@ impl Encoder for LogFluxEncoder {
         if let Some(left) = self.options.session.paused_for() {
             return Err(rate_limited(left));
         }
+        let endpoint = self.endpoint(transport, timeout);
         let mut session = self.options.session.lock();
         if session.is_some() {
             return Ok(());
         }
-        if let Some(file) = &self.options.session_file {
+        if let Some(file) = &endpoint.session_file {
             match file.load() {
                 Ok(Some(stored)) => {
                     *session = Some(stored);
@@ -256,11 +292,11 @@ impl Encoder for LogFluxEncoder {
                     .warn(format_args!("LogFlux {reason}")),
             }
         }
-        let fresh = self.handshake(transport, timeout)?;
+        let fresh = self.handshake(transport, &endpoint.base_url, timeout)?;
         self.options
             .diagnostics
             .debug(format_args!("LogFlux handshake done"));
-        if let Some(file) = &self.options.session_file {
+        if let Some(file) = &endpoint.session_file {
             if let Err(reason) = file.save(&fresh) {
                 self.options
                     .diagnostics
@@ -276,14 +312,18 @@ impl Encoder for LogFluxEncoder {
         let refused = session.as_ref().map(|s| &s.key_id) == self.used_key_id.as_ref();
         if refused {
             *session = None;
-            if let Some(file) = &self.options.session_file {
+            if let Some(file) = self.session_file() {
                 file.discard();
             }
         }
     }
 
-    fn encode(&mut self, records: &[Record]) -> Encoded {
+    fn encode(&mut self, records: &[Record]) -> Result<Encoded, Verdict> {
         let session = self.options.session.lock();
+        let max_request_size = session
+            .as_ref()
+            .map_or(Limits::default(), |s| s.limits)
+            .max_request_size;
         let mut parts = Vec::with_capacity(records.len());
         let mut excluded = 0;
         if let Some(session) = session.as_ref() {
@@ -308,9 +348,21 @@ impl Encoder for LogFluxEncoder {
         self.used_category = records.first().map_or(0, |r| category(r.kind()));
         drop(session);
         let boundary = Boundary::random();
-        let mut request = self.post_json("/v1/ingest", multipart::encode(&parts, &boundary));
+        let body = multipart::encode(&parts, &boundary);
+        // Halves are encoded afresh, so each part keeps a nonce of its own (spec §8). One
+        // entry's part always fits: entries are bounded far below a request.
+        if body.len() > max_request_size && records.len() > 1 {
+            return Err(Verdict::Split);
+        }
+        let base_url = self
+            .options
+            .session
+            .endpoint
+            .get()
+            .map_or("", |endpoint| &endpoint.base_url);
+        let mut request = self.post_json(base_url, "/v1/ingest", body);
         request.content_type = boundary.content_type().into();
-        Encoded { request, excluded }
+        Ok(Encoded { request, excluded })
     }
 
     fn judge(&mut self, response: &Response) -> Verdict {
@@ -366,14 +418,15 @@ mod tests {
     fn encoder() -> LogFluxEncoder {
         LogFluxEncoder::new(Options {
             api_key: "eu-lf_test".into(),
-            base_url: "http://127.0.0.1:9".into(),
+            origin: Origin::Endpoint("http://127.0.0.1:9".into()),
             common: Common {
                 source: "api".into(),
                 environment: None,
                 release: None,
             },
             compress: true,
-            session_file: None,
+            session_dir: None,
+            key_rotation_days: 0,
             session: Arc::default(),
             refused: Arc::default(),
             diagnostics: Diagnostics::new(false),
@@ -395,8 +448,6 @@ mod tests {
         for bad in ["lf_abc", "xx-lf_abc", "eu-abc", "eu-lf_", "eu"] {
             assert!(api_key_region(bad).is_err(), "{bad}");
         }
-        assert_eq!(base_url(Some("http://h:1//"), "eu"), "http://h:1");
-        assert_eq!(base_url(None, "us"), "https://api.ingest.us.logflux.io");
     }
 
     #[test]
@@ -461,7 +512,7 @@ mod tests {
     #[test]
     fn without_a_session_nothing_is_sealed() {
         let mut enc = encoder();
-        let encoded = enc.encode(&[record("m", None)]);
+        let encoded = enc.encode(&[record("m", None)]).unwrap();
         assert_eq!(encoded.excluded, 1);
     }
 }

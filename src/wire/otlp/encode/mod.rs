@@ -165,7 +165,7 @@ impl Encoder for OtlpEncoder {
     }
 
     /// Encodes a single-signal batch, as `partition` makes them.
-    fn encode(&mut self, records: &[Record]) -> Encoded {
+    fn encode(&mut self, records: &[Record]) -> Result<Encoded, Verdict> {
         let signal = Signal::of(&records[0]);
         let json = self.body(records);
         let mut headers = self.headers.clone();
@@ -175,13 +175,13 @@ impl Encoder for OtlpEncoder {
         } else {
             json
         };
-        Request {
+        Ok(Request {
             url: self.url(signal).to_owned(),
             content_type: "application/json".into(),
             headers,
             body,
         }
-        .into()
+        .into())
     }
 
     fn judge(&mut self, response: &Response) -> Verdict {

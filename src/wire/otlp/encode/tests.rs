@@ -127,7 +127,7 @@ fn each_signal_goes_to_its_own_url_with_the_configured_headers() {
         ),
     ];
     for (record, url) in cases {
-        let request = encoder.encode(&[record]).request;
+        let request = encoder.encode(&[record]).unwrap().request;
         assert_eq!(request.url, url);
         assert_eq!(request.content_type, "application/json");
         assert_eq!(request.headers, [("Authorization", "Bearer t".to_owned())]);
@@ -141,7 +141,7 @@ fn gzip_is_labelled_iff_configured_and_decodes_to_the_json() {
     let mut encoder = OtlpEncoder::new(options);
     let records = [record(Level::Info, "z", &[])];
     let plain = encoder.body(&records);
-    let request = encoder.encode(&records).request;
+    let request = encoder.encode(&records).unwrap().request;
     assert_eq!(request.headers, [("Content-Encoding", "gzip".to_owned())]);
     let mut out = Vec::new();
     std::io::Read::read_to_end(
@@ -150,7 +150,12 @@ fn gzip_is_labelled_iff_configured_and_decodes_to_the_json() {
     )
     .unwrap();
     assert_eq!(out, plain);
-    assert!(self::encoder().encode(&records).request.headers.is_empty());
+    assert!(self::encoder()
+        .encode(&records)
+        .unwrap()
+        .request
+        .headers
+        .is_empty());
 }
 
 /// One record of every kind the encoder produces.
