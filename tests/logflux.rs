@@ -418,3 +418,32 @@ fn requests_stay_within_the_body_limit() {
     );
     let _ = std::fs::remove_dir_all(sessions);
 }
+
+#[test]
+fn a_key_refused_again_after_the_new_handshake_drops_the_batch() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    client.logger().info("before");
+    assert!(client.flush(WAIT).completed);
+    collector.fault(json!({"status": 401, "count": 2, "path": "/v1/ingest"}));
+    client.logger().info("refused twice");
+    assert!(client.flush(WAIT).completed);
+    let stats = client.stats();
+    assert_eq!((stats.sent, stats.dropped(DropReason::SendError)), (1, 1));
+    let tail: Vec<String> = paths(&collector).into_iter().skip(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "/v1/ingest",
+            "/v1/handshake/init",
+            "/v1/handshake/complete",
+            "/v1/ingest"
+        ],
+        "exactly one new handshake and one resend"
+    );
+    client.logger().info("accepted again");
+    assert!(client.flush(WAIT).completed);
+    assert_eq!(collector.entries("?text=accepted").len(), 1);
+    let _ = std::fs::remove_dir_all(sessions);
+}

@@ -30,6 +30,7 @@ Options:
   --fault-retry-after SECS  send Retry-After: SECS with --fault-status
   --fault-close             drop ingest connections without answering
   --fault-hang              accept ingest requests and never answer
+  --fault-path PATH         only ingest requests to PATH suffer the fault
   -h, --help                print this help
   -V, --version             print the version
 
@@ -98,6 +99,7 @@ fn fault_options(args: &mut pico_args::Arguments) -> Result<Option<FaultSpec>, S
         retry_after: option(args, "--fault-retry-after")?,
         close: args.contains("--fault-close"),
         hang: args.contains("--fault-hang"),
+        path: option(args, "--fault-path")?,
     };
     if spec == FaultSpec::default() {
         return Ok(None);

@@ -29,6 +29,9 @@ pub struct FaultSpec {
     /// Never answer.
     #[serde(default)]
     pub hang: bool,
+    /// Only requests to this path suffer it (and use up its count); `None`: every ingest path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl FaultSpec {
@@ -109,9 +112,12 @@ impl Faults {
         self.active.as_ref()
     }
 
-    /// Draws the fault for one ingest request, using up one of its count.
-    pub fn take(&mut self) -> Option<Fault> {
-        let spec = self.active.as_mut()?;
+    /// Draws the fault for one ingest request to `path`, using up one of its count.
+    pub fn take(&mut self, path: &str) -> Option<Fault> {
+        let spec = self
+            .active
+            .as_mut()
+            .filter(|spec| spec.path.as_deref().is_none_or(|only| only == path))?;
         let fault = Fault {
             delay: Duration::from_millis(spec.delay_ms),
             action: match spec.status {
@@ -151,11 +157,25 @@ mod tests {
             status: 503,
             retry_after: Some(1),
         };
-        assert_eq!(faults.take().map(|f| f.action), Some(expected));
+        assert_eq!(faults.take("/v1/logs").map(|f| f.action), Some(expected));
         assert_eq!(faults.active().and_then(|s| s.count), Some(1));
-        assert_eq!(faults.take().map(|f| f.action), Some(expected));
-        assert_eq!(faults.take(), None);
+        assert_eq!(faults.take("/v1/logs").map(|f| f.action), Some(expected));
+        assert_eq!(faults.take("/v1/logs"), None);
         assert!(faults.active().is_none());
+    }
+
+    #[test]
+    fn a_path_limits_the_fault_to_its_requests() {
+        let mut faults = Faults::default();
+        faults.set(FaultSpec {
+            status: Some(401),
+            count: Some(1),
+            path: Some("/v1/ingest".into()),
+            ..FaultSpec::default()
+        });
+        assert_eq!(faults.take("/v1/handshake/init"), None);
+        assert!(faults.take("/v1/ingest").is_some());
+        assert_eq!(faults.take("/v1/ingest"), None);
     }
 
     #[test]
@@ -166,14 +186,14 @@ mod tests {
             ..FaultSpec::default()
         });
         for _ in 0..10 {
-            let fault = faults.take().unwrap();
+            let fault = faults.take("/v1/logs").unwrap();
             assert_eq!(
                 (fault.delay, fault.action),
                 (Duration::from_millis(5), Action::Proceed)
             );
         }
         faults.clear();
-        assert_eq!(faults.take(), None);
+        assert_eq!(faults.take("/v1/logs"), None);
     }
 
     #[test]
@@ -183,13 +203,13 @@ mod tests {
             count: Some(3),
             ..FaultSpec::default()
         });
-        assert_eq!(faults.take(), None);
+        assert_eq!(faults.take("/v1/logs"), None);
         faults.set(FaultSpec {
             hang: true,
             count: Some(0),
             ..FaultSpec::default()
         });
-        assert_eq!(faults.take(), None);
+        assert_eq!(faults.take("/v1/logs"), None);
     }
 
     #[test]

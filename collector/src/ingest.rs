@@ -78,7 +78,7 @@ pub async fn handle(state: &State, request: Request<Incoming>) -> Result<Respons
         state.elapsed_ms(),
     );
     let id = lock(&state.requests).begin(record);
-    let fault = lock(&state.faults).take();
+    let fault = lock(&state.faults).take(request.uri().path());
 
     if let Some(Fault { delay, action }) = fault {
         if !delay.is_zero() {
