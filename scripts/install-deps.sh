@@ -2,6 +2,7 @@
 # Installs what the build and the tests need on a fresh Debian machine, and nothing that is
 # already there. Rust, a C compiler and Python come with the machine image.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 missing=()
 command -v valgrind >/dev/null || missing+=(valgrind)
@@ -17,4 +18,14 @@ if ((${#missing[@]})); then
   [[ $(id -u) -eq 0 ]] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The tests' Python packages, in a virtual environment of the project's own, reinstalled only
+# when tests/requirements.txt changes.
+venv=build/venv
+if ! cmp -s tests/requirements.txt "$venv/requirements.txt" 2>/dev/null; then
+  echo "installing the tests' Python packages into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
+  cp tests/requirements.txt "$venv/requirements.txt"
 fi

@@ -15,6 +15,8 @@ mod severity;
 mod signal;
 
 #[cfg(test)]
+mod proto3_check;
+#[cfg(test)]
 mod round_trip;
 
 pub use decode::{decode, DecodeError, DecodedBatch};
