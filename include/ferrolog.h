@@ -239,7 +239,11 @@ ferrolog_result ferrolog_config_set(ferrolog_config *config,
                                     ferrolog_error **error);
 
 /**
- * Applies every `FERROLOG_<OPTION>` environment variable that is set, over the current values.
+ * Applies the environment over the current values: every `FERROLOG_<OPTION>` variable that
+ * is set, and the reference SDKs' names (`LOGFLUX_API_KEY`, `LOGFLUX_BATCH_SIZE`,
+ * `LUMINALOG_API_KEY`, `ENVIRONMENT`, …), the most specific winning. Call it before the
+ * setters so that explicit options win. On error nothing changes and the message names the
+ * variable.
  */
 ferrolog_result ferrolog_config_apply_env(ferrolog_config *config, ferrolog_error **error);
 

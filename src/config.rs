@@ -87,6 +87,8 @@ pub struct Config {
     pub environment: Option<String>,
     pub release: Option<String>,
     pub source: Option<String>,
+    /// The host or node name: LogFlux's `source` when no source is set.
+    pub node: Option<String>,
     pub project_id: Option<String>,
     pub endpoint: Option<String>,
     /// `None`: chosen from the API key's shape.
@@ -110,6 +112,9 @@ pub struct Config {
     pub max_breadcrumbs: usize,
     pub compression: bool,
     pub debug: bool,
+    /// For the bindings: `false` makes SDK errors raise in the host language instead of being
+    /// counted and reported. The core never panics into its host either way.
+    pub failsafe: bool,
     /// LogFlux: keep the session key on disk and reuse it across restarts.
     pub key_persistence: bool,
     /// LogFlux: where session files live; `None`: `~/.ferrolog/sessions`.
@@ -145,6 +150,7 @@ impl Default for Config {
             environment: None,
             release: None,
             source: None,
+            node: None,
             project_id: None,
             endpoint: None,
             protocol: None,
@@ -166,6 +172,7 @@ impl Default for Config {
             max_breadcrumbs: 100,
             compression: false,
             debug: false,
+            failsafe: true,
             key_persistence: true,
             key_persistence_path: None,
             key_rotation_days: 0,
@@ -180,6 +187,7 @@ pub const KEYS: &[&str] = &[
     "environment",
     "release",
     "source",
+    "node",
     "project_id",
     "endpoint",
     "protocol",
@@ -199,6 +207,7 @@ pub const KEYS: &[&str] = &[
     "max_breadcrumbs",
     "compression",
     "debug",
+    "failsafe",
     "key_persistence",
     "key_persistence_path",
     "key_rotation_days",
@@ -230,6 +239,7 @@ impl Config {
             "environment" => self.environment = optional(value),
             "release" => self.release = optional(value),
             "source" => self.source = optional(value),
+            "node" => self.node = optional(value),
             "project_id" => self.project_id = optional(value),
             "endpoint" => self.endpoint = Some(url(key, value)?),
             "protocol" => {
@@ -287,6 +297,7 @@ impl Config {
                 }
             }
             "debug" => self.debug = boolean(key, value)?,
+            "failsafe" => self.failsafe = boolean(key, value)?,
             "key_persistence" => self.key_persistence = boolean(key, value)?,
             "key_persistence_path" => self.key_persistence_path = optional(value),
             "key_rotation_days" => self.key_rotation_days = integer(key, value, 0, 36_500)? as u32,
@@ -301,24 +312,19 @@ impl Config {
         Ok(())
     }
 
-    /// Applies every `FERROLOG_<KEY>` variable that is set (`FERROLOG_API_KEY`,
-    /// `FERROLOG_BATCH_SIZE`, …). Errors name the variable.
+    /// Applies the environment: every `FERROLOG_<KEY>` variable that is set
+    /// (`FERROLOG_API_KEY`, `FERROLOG_BATCH_SIZE`, …) and the reference SDKs' names
+    /// (`LOGFLUX_API_KEY`, `LUMINALOG_API_KEY`, `ENVIRONMENT`, …; see [`crate::env`]). Errors
+    /// name the variable and change nothing. Options set after this call win over it.
     pub fn apply_env(&mut self) -> Result<(), ConfigError> {
-        self.apply_env_from(|name| std::env::var(name).ok())
+        crate::env::apply(self, |name| std::env::var(name).ok())
     }
 
-    pub(crate) fn apply_env_from(
-        &mut self,
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<(), ConfigError> {
-        for key in KEYS {
-            let variable = format!("FERROLOG_{}", key.to_ascii_uppercase());
-            if let Some(value) = lookup(&variable) {
-                self.set(key, &value)
-                    .map_err(|e| ConfigError::new(&variable, e.reason))?;
-            }
-        }
-        Ok(())
+    /// The defaults with the environment applied.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        config.apply_env()?;
+        Ok(config)
     }
 
     /// The protocol in force: the explicit one, else the API key's shape.
@@ -403,6 +409,7 @@ mod tests {
             ("environment", "prod"),
             ("release", "1.2.3"),
             ("source", "api"),
+            ("node", "host-1"),
             ("project_id", "p"),
             ("endpoint", "http://127.0.0.1:1/v1/logs"),
             ("protocol", "luminalog"),
@@ -422,6 +429,7 @@ mod tests {
             ("max_breadcrumbs", "10"),
             ("compression", "gzip"),
             ("debug", "off"),
+            ("failsafe", "true"),
             ("key_persistence", "false"),
             ("key_persistence_path", "/tmp/sessions"),
             ("key_rotation_days", "30"),
@@ -483,22 +491,6 @@ mod tests {
         let mut config = Config::new("eu-lf_abc");
         config.set("protocol", "luminalog").unwrap();
         assert_eq!(config.effective_protocol(), Protocol::LuminaLog);
-    }
-
-    #[test]
-    fn environment_variables_are_named_in_errors() {
-        let mut config = Config::new("x");
-        let env = |name: &str| match name {
-            "FERROLOG_BATCH_SIZE" => Some("70".to_owned()),
-            "FERROLOG_ENVIRONMENT" => Some("staging".to_owned()),
-            _ => None,
-        };
-        config.apply_env_from(env).unwrap();
-        assert_eq!(config.batch_size, 70);
-        assert_eq!(config.environment.as_deref(), Some("staging"));
-        let bad = |name: &str| (name == "FERROLOG_QUEUE_SIZE").then(|| "lots".to_owned());
-        let err = config.apply_env_from(bad).unwrap_err();
-        assert_eq!(err.key, "FERROLOG_QUEUE_SIZE");
     }
 
     #[test]

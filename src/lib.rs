@@ -15,6 +15,7 @@ pub mod config;
 pub mod context;
 mod diagnostics;
 pub mod entry;
+pub mod env;
 pub mod ffi;
 pub mod level;
 pub mod pipeline;

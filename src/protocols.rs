@@ -122,7 +122,11 @@ impl Choice {
                 api_key: config.api_key.clone(),
                 origin: origin.clone(),
                 common: Common {
-                    source: config.source.clone().unwrap_or_default(),
+                    source: config
+                        .source
+                        .clone()
+                        .or_else(|| config.node.clone())
+                        .unwrap_or_default(),
                     environment: config.environment.clone(),
                     release: config.release.clone(),
                 },

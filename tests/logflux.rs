@@ -447,3 +447,21 @@ fn a_key_refused_again_after_the_new_handshake_drops_the_batch() {
     assert_eq!(collector.entries("?text=accepted").len(), 1);
     let _ = std::fs::remove_dir_all(sessions);
 }
+
+#[test]
+fn the_node_name_is_the_source_when_none_is_set() {
+    let collector = start_collector();
+    let mut config = Config::new(API_KEY);
+    for (key, value) in [
+        ("endpoint", collector.base.as_str()),
+        ("node", "node-7"),
+        ("key_persistence", "false"),
+    ] {
+        config.set(key, value).unwrap();
+    }
+    let client = Client::new(config).unwrap();
+    client.logger().info("from-a-node");
+    assert!(client.flush(WAIT).completed);
+    let entries = collector.entries("?text=from-a-node");
+    assert_eq!(entries[0]["details"]["source"], "node-7", "{entries:?}");
+}

@@ -68,7 +68,11 @@ pub extern "C" fn ferrolog_config_set(
     })
 }
 
-/// Applies every `FERROLOG_<OPTION>` environment variable that is set, over the current values.
+/// Applies the environment over the current values: every `FERROLOG_<OPTION>` variable that
+/// is set, and the reference SDKs' names (`LOGFLUX_API_KEY`, `LOGFLUX_BATCH_SIZE`,
+/// `LUMINALOG_API_KEY`, `ENVIRONMENT`, …), the most specific winning. Call it before the
+/// setters so that explicit options win. On error nothing changes and the message names the
+/// variable.
 #[no_mangle]
 pub extern "C" fn ferrolog_config_apply_env(
     config: *mut ferrolog_config,
@@ -78,12 +82,8 @@ pub extern "C" fn ferrolog_config_apply_env(
         let Some(config) = (unsafe { config.as_mut() }) else {
             return unsafe { fail(error, FERROLOG_NULL_ARGUMENT, "config is NULL") };
         };
-        let mut updated = config.inner.clone();
-        match updated.apply_env() {
-            Ok(()) => {
-                config.inner = updated;
-                FERROLOG_OK
-            }
+        match config.inner.apply_env() {
+            Ok(()) => FERROLOG_OK,
             Err(e) => unsafe { fail(error, FERROLOG_CONFIG_ERROR, e.to_string()) },
         }
     })
