@@ -10,6 +10,7 @@
 //! client.shutdown(Duration::from_secs(2));
 //! ```
 
+pub mod capture;
 pub mod client;
 pub mod config;
 pub mod context;
