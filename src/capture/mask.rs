@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::normalize::compiled;
+
 /// `(pattern, replacement)`, applied in order, each to the previous one's output.
 static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
@@ -26,11 +28,7 @@ static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"[0-9]+", "<n>"),
     ]
     .into_iter()
-    .map(|(pattern, replacement)| {
-        let regex = Regex::new(pattern)
-            .unwrap_or_else(|error| unreachable!("bad pattern {pattern}: {error}"));
-        (regex, replacement)
-    })
+    .map(|(pattern, replacement)| (compiled(pattern), replacement))
     .collect()
 });
 

@@ -62,7 +62,7 @@ impl NativeBacktrace {
     /// Resolves symbols and returns the caller's frames, innermost first, without ferrolog's and
     /// the runtime's, at most [`MAX_FRAMES`]. Each frame's module is its source file when
     /// debug info names one, else the function's module path.
-    pub fn frames(mut self) -> Vec<Frame> {
+    pub fn resolve(mut self) -> Vec<Frame> {
         self.0.resolve();
         let resolved = self
             .0
@@ -124,12 +124,12 @@ mod tests {
 
     #[inline(never)]
     fn capture_through_a_helper() -> Vec<Frame> {
-        NativeBacktrace::capture().frames()
+        NativeBacktrace::capture().resolve()
     }
 
     #[test]
     fn native_capture_starts_at_the_callers_own_frame() {
-        let frames = NativeBacktrace::capture().frames();
+        let frames = NativeBacktrace::capture().resolve();
         let first = &frames[0];
         assert!(
             first
@@ -167,7 +167,7 @@ mod tests {
     #[test]
     fn a_capture_can_be_resolved_on_another_thread() {
         let captured = NativeBacktrace::capture();
-        let frames = std::thread::spawn(move || captured.frames())
+        let frames = std::thread::spawn(move || captured.resolve())
             .join()
             .unwrap();
         assert!(frames[0]

@@ -54,10 +54,8 @@ macro_rules! hex_id {
                 self.0
             }
 
-            /// Parses exactly
-            #[doc = concat!(stringify!($bytes), " × 2")]
-            /// hex digits of either case, not all zero. Protocols that demand lowercase
-            /// (W3C `traceparent`) check that before calling this.
+            /// Parses the hex form: exactly two digits per byte, of either case, not all
+            /// zero. Protocols that demand lowercase (W3C `traceparent`) check that first.
             pub fn parse(text: &str) -> Result<$name, IdError> {
                 if text.len() != 2 * $bytes {
                     return Err(IdError::WrongLength { expected: 2 * $bytes, found: text.len() });
@@ -103,9 +101,15 @@ hex_id!(
     8
 );
 
-/// A random UUID v4, lowercase and hyphenated: the form of LuminaLog's id generators.
+/// A random UUID v4, lowercase and hyphenated: the form of LuminaLog's id generators. Its
+/// bytes come from the same generator as the other ids (`Uuid::new_v4` asks the OS every time).
 pub fn generate_trace_id_uuid() -> String {
-    uuid::Uuid::new_v4().hyphenated().to_string()
+    let mut bytes = [0u8; 16];
+    fill_nonzero(&mut bytes);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -199,7 +203,9 @@ mod tests {
         assert_eq!(id, id.to_lowercase());
         let parsed = uuid::Uuid::parse_str(&id).unwrap();
         assert_eq!(parsed.get_version_num(), 4);
-        assert_ne!(generate_trace_id_uuid(), id);
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
         assert_eq!(id.matches('-').count(), 4);
+        let many: HashSet<String> = (0..10_000).map(|_| generate_trace_id_uuid()).collect();
+        assert_eq!(many.len(), 10_000);
     }
 }
