@@ -10,6 +10,7 @@
 //! client.shutdown(Duration::from_secs(2));
 //! ```
 
+pub mod capture;
 pub mod client;
 pub mod config;
 pub mod context;
@@ -20,6 +21,7 @@ pub mod ffi;
 pub mod level;
 pub mod pipeline;
 mod protocols;
+pub mod trace;
 pub mod transport;
 pub mod wire;
 
