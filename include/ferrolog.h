@@ -130,6 +130,11 @@ typedef struct ferrolog_config ferrolog_config;
 typedef struct ferrolog_error ferrolog_error;
 
 /**
+ * The entry a before-send hook is called with; valid only during that call.
+ */
+typedef struct ferrolog_hook_entry ferrolog_hook_entry;
+
+/**
  * A logger: a client plus inherited attributes. Thread-safe. Free with `ferrolog_logger_free`.
  */
 typedef struct ferrolog_logger ferrolog_logger;
@@ -155,6 +160,20 @@ typedef struct {
   double value;
   ferrolog_str unit;
 } ferrolog_reading;
+
+/**
+ * A before-send hook. `json` (`json_len` bytes, NUL-terminated as well) is the entry as
+ * `{"type","level","message","attributes"}`, valid during the call. Return `FERROLOG_OK` to
+ * send the entry, after any `ferrolog_hook_entry_replace`, or `FERROLOG_FILTERED` to drop it
+ * (counted as `before_send`); any other result sends it unchanged.
+ *
+ * The hook runs on the thread that logged the entry, possibly on several threads at once,
+ * before the log call returns. Entries it logs itself skip hooks.
+ */
+typedef ferrolog_result (*ferrolog_before_send)(void *userdata,
+                                                ferrolog_hook_entry *entry,
+                                                const char *json,
+                                                size_t json_len);
 
 /**
  * One string attribute, for the key/value forms. Neither string needs a NUL terminator.
@@ -320,6 +339,27 @@ const char *ferrolog_error_message(const ferrolog_error *error);
 ferrolog_result ferrolog_error_code(const ferrolog_error *error);
 
 void ferrolog_error_free(ferrolog_error *error);
+
+/**
+ * Sets the before-send hook for entries of `entry_type` (1 log … 7 managed telemetry), or
+ * clears it when `hook` is NULL. A client created from this configuration keeps the hook.
+ * `userdata` is passed to every call; it must stay valid, and usable from any thread, while
+ * any configuration or client holding the hook exists.
+ */
+ferrolog_result ferrolog_config_set_before_send(ferrolog_config *config,
+                                                uint8_t entry_type,
+                                                ferrolog_before_send hook,
+                                                void *userdata);
+
+/**
+ * Replaces what `json` (one object) names of the entry: `level` (1–8 or a level name),
+ * `message` (a string), `attributes` (an object); members left out stay. Anything else is
+ * `FERROLOG_INVALID_JSON` (not one object) or `FERROLOG_INVALID_ARGUMENT` (a wrong member),
+ * and the entry is unchanged.
+ */
+ferrolog_result ferrolog_hook_entry_replace(ferrolog_hook_entry *entry,
+                                            const char *json,
+                                            size_t json_len);
 
 /**
  * Logs `message` at `level` (1 emergency … 8 debug) with attributes given as one JSON

@@ -10,17 +10,19 @@ use crate::config::{Config, ConfigError};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::entry::{parse_json_object, EntryKind, Payload, Record, RecordError};
+use crate::hooks::{Hooked, Hooks};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::stats::{DropReason, Stats};
 use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings};
 use crate::protocols;
+use crate::sampling::Sampler;
 
 /// What became of one log call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogStatus {
     Accepted,
-    /// Below the minimum level, or left out by sampling.
+    /// Below the minimum level, left out by sampling, or dropped by a before-send hook.
     Filtered,
     /// The queue was full; counted as `queue_overflow`.
     Dropped,
@@ -34,8 +36,8 @@ struct Inner {
     min_level: AtomicU8,
     /// Kinds the endpoint refused for good; entries of those kinds are dropped at once.
     refused: Arc<RefusedKinds>,
-    /// Sampling threshold against a uniform `u32`; `u32::MAX` keeps everything.
-    keep_below: u32,
+    sampler: Sampler,
+    hooks: Hooks,
     pipeline: Pipeline,
 }
 
@@ -84,7 +86,8 @@ impl Client {
             inner: Arc::new(Inner {
                 min_level: AtomicU8::new(config.min_level.number()),
                 refused,
-                keep_below: sampling_threshold(config.sample_rate),
+                sampler: Sampler::new(&config),
+                hooks: config.hooks.clone(),
                 pipeline,
             }),
         })
@@ -234,9 +237,8 @@ impl Logger {
         if !payload.is_finite() {
             return Err(RecordError::NotFinite);
         }
-        let sampled = !matches!(payload, Payload::Audit(_));
         let level = level.unwrap_or_else(|| payload.default_level());
-        self.submit_sampled(payload.kind(), sampled, |context| {
+        self.submit_kind(payload.kind(), |context| {
             Record::with_json(level, name, attributes, context).map(|r| r.with_payload(payload))
         })
     }
@@ -245,15 +247,14 @@ impl Logger {
         &self,
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
-        self.submit_sampled(EntryKind::Log, true, build)
+        self.submit_kind(EntryKind::Log, build)
     }
 
-    /// Refuses kinds the endpoint refused for good and samples (when asked), both before any
-    /// work on the entry; then builds and queues it.
-    fn submit_sampled(
+    /// Refuses kinds the endpoint refused for good and samples, both before any work on the
+    /// entry; then builds and queues it.
+    fn submit_kind(
         &self,
         kind: EntryKind,
-        sampled: bool,
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
@@ -261,11 +262,20 @@ impl Logger {
             inner.pipeline.refuse(DropReason::QuotaExceeded);
             return Ok(LogStatus::Dropped);
         }
-        if sampled && inner.keep_below != u32::MAX && fastrand::u32(..) >= inner.keep_below {
+        if !inner.sampler.keeps(kind) {
             inner.pipeline.refuse(DropReason::Sampled);
             return Ok(LogStatus::Filtered);
         }
-        let record = build(Arc::clone(&self.context))?;
+        let mut record = build(Arc::clone(&self.context))?;
+        if inner.hooks.wants(kind) {
+            match inner.hooks.offer(record)? {
+                Hooked::Send(hooked) => record = hooked,
+                Hooked::Dropped => {
+                    inner.pipeline.refuse(DropReason::BeforeSend);
+                    return Ok(LogStatus::Filtered);
+                }
+            }
+        }
         Ok(match inner.pipeline.push(record) {
             Pushed::Accepted => LogStatus::Accepted,
             Pushed::Dropped => LogStatus::Dropped,
@@ -287,13 +297,5 @@ impl Logger {
 
     pub fn error(&self, message: &str) -> LogStatus {
         self.log::<&str, &str>(Level::Error, message, &[])
-    }
-}
-
-fn sampling_threshold(rate: f64) -> u32 {
-    if rate >= 1.0 {
-        u32::MAX
-    } else {
-        (rate.max(0.0) * f64::from(u32::MAX)) as u32
     }
 }

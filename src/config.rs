@@ -7,6 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::hooks::Hooks;
 use crate::level::Level;
 
 /// The wire protocol a client speaks.
@@ -108,7 +109,14 @@ pub struct Config {
     pub http_timeout: Option<Duration>,
     pub min_level: Level,
     pub privacy_mode: bool,
+    /// The share of entries kept, for every signal whose own rate is unset (audit entries
+    /// are never sampled).
     pub sample_rate: f64,
+    /// Per-signal rates: logs; metrics and telemetry; spans; events. `None`: `sample_rate`.
+    pub logs_sample_rate: Option<f64>,
+    pub metrics_sample_rate: Option<f64>,
+    pub traces_sample_rate: Option<f64>,
+    pub events_sample_rate: Option<f64>,
     pub max_breadcrumbs: usize,
     pub compression: bool,
     pub debug: bool,
@@ -121,6 +129,8 @@ pub struct Config {
     pub key_persistence_path: Option<String>,
     /// LogFlux: replace a session older than this many days (0: never).
     pub key_rotation_days: u32,
+    /// Before-send hooks by entry type; set in code, they have no string form.
+    pub hooks: Hooks,
     /// LogFlux: the discovery service asked for the base URL when no endpoint is set, with
     /// `{region}` standing for the API key's region; `None`: go straight to the template.
     pub discovery_url: Option<String>,
@@ -169,6 +179,10 @@ impl Default for Config {
             min_level: Level::Debug,
             privacy_mode: false,
             sample_rate: 1.0,
+            logs_sample_rate: None,
+            metrics_sample_rate: None,
+            traces_sample_rate: None,
+            events_sample_rate: None,
             max_breadcrumbs: 100,
             compression: false,
             debug: false,
@@ -177,6 +191,7 @@ impl Default for Config {
             key_persistence_path: None,
             key_rotation_days: 0,
             discovery_url: Some(DEFAULT_DISCOVERY_URL.to_owned()),
+            hooks: Hooks::default(),
         }
     }
 }
@@ -204,6 +219,10 @@ pub const KEYS: &[&str] = &[
     "min_level",
     "privacy_mode",
     "sample_rate",
+    "logs_sample_rate",
+    "metrics_sample_rate",
+    "traces_sample_rate",
+    "events_sample_rate",
     "max_breadcrumbs",
     "compression",
     "debug",
@@ -278,15 +297,11 @@ impl Config {
                 })?
             }
             "privacy_mode" => self.privacy_mode = boolean(key, value)?,
-            "sample_rate" => {
-                let rate: f64 = value
-                    .parse()
-                    .map_err(|_| ConfigError::new(key, "expected a number from 0.0 to 1.0"))?;
-                if !(0.0..=1.0).contains(&rate) {
-                    return Err(ConfigError::new(key, "expected a number from 0.0 to 1.0"));
-                }
-                self.sample_rate = rate;
-            }
+            "sample_rate" => self.sample_rate = rate(key, value)?,
+            "logs_sample_rate" => self.logs_sample_rate = optional_rate(key, value)?,
+            "metrics_sample_rate" => self.metrics_sample_rate = optional_rate(key, value)?,
+            "traces_sample_rate" => self.traces_sample_rate = optional_rate(key, value)?,
+            "events_sample_rate" => self.events_sample_rate = optional_rate(key, value)?,
             "max_breadcrumbs" => self.max_breadcrumbs = integer(key, value, 0, 10_000)?,
             "compression" | "enable_compression" => {
                 self.compression = match value.to_ascii_lowercase().as_str() {
@@ -351,6 +366,24 @@ fn url(key: &str, value: &str) -> Result<String, ConfigError> {
         return Err(ConfigError::new(key, "expected an http:// or https:// URL"));
     }
     Ok(value.to_owned())
+}
+
+fn rate(key: &str, value: &str) -> Result<f64, ConfigError> {
+    let rate: f64 = value
+        .parse()
+        .map_err(|_| ConfigError::new(key, "expected a number from 0.0 to 1.0"))?;
+    if !(0.0..=1.0).contains(&rate) {
+        return Err(ConfigError::new(key, "expected a number from 0.0 to 1.0"));
+    }
+    Ok(rate)
+}
+
+/// A rate, or empty for none of its own.
+fn optional_rate(key: &str, value: &str) -> Result<Option<f64>, ConfigError> {
+    match value {
+        "" => Ok(None),
+        _ => rate(key, value).map(Some),
+    }
 }
 
 fn integer(key: &str, value: &str, min: usize, max: usize) -> Result<usize, ConfigError> {
@@ -426,6 +459,10 @@ mod tests {
             ("min_level", "warn"),
             ("privacy_mode", "yes"),
             ("sample_rate", "0.5"),
+            ("logs_sample_rate", "0.1"),
+            ("metrics_sample_rate", ""),
+            ("traces_sample_rate", "1"),
+            ("events_sample_rate", "0"),
             ("max_breadcrumbs", "10"),
             ("compression", "gzip"),
             ("debug", "off"),
@@ -461,6 +498,8 @@ mod tests {
             ("flush_interval", "NaN"),
             ("http_timeout", "100000"),
             ("sample_rate", "1.5"),
+            ("traces_sample_rate", "-0.1"),
+            ("events_sample_rate", "half"),
             ("min_level", "verbose"),
             ("overflow", "spill"),
             ("endpoint", "ftp://x"),

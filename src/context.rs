@@ -25,6 +25,12 @@ impl Context {
     pub fn attributes(&self) -> &Map<String, Value> {
         &self.attributes
     }
+
+    /// This context without its attributes, for an entry whose attributes were settled
+    /// already (by a before-send hook).
+    pub fn without_attributes(&self) -> Context {
+        Context::default()
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,25 @@ pub enum EntryKind {
     TelemetryManaged = 7,
 }
 
+impl EntryKind {
+    pub const ALL: [EntryKind; 7] = [
+        EntryKind::Log,
+        EntryKind::Metric,
+        EntryKind::Trace,
+        EntryKind::Event,
+        EntryKind::Audit,
+        EntryKind::Telemetry,
+        EntryKind::TelemetryManaged,
+    ];
+
+    /// The kind numbered `number` (1–7), as the C ABI and LogFlux number them.
+    pub fn from_number(number: u8) -> Option<EntryKind> {
+        EntryKind::ALL
+            .into_iter()
+            .find(|kind| *kind as u8 == number)
+    }
+}
+
 /// Attributes as the caller passed them, not yet merged with the logger's context.
 #[derive(Clone, Debug, Default)]
 pub enum Attributes {
@@ -264,6 +283,26 @@ impl Record {
             }
         }
         merged
+    }
+
+    /// This record with a new level, message and attributes, which replace the logger's
+    /// attributes too (a before-send hook's changes); its time, type and payload stay.
+    pub(crate) fn rebuilt(
+        self,
+        level: Level,
+        message: &str,
+        attributes: Map<String, Value>,
+    ) -> Result<Record, RecordError> {
+        let json = if attributes.is_empty() {
+            String::new()
+        } else {
+            Value::Object(attributes).to_string()
+        };
+        let context = Arc::new(self.context.without_attributes());
+        let mut record = Record::with_json(level, message, &json, context)?;
+        record.timestamp_ns = self.timestamp_ns;
+        record.payload = self.payload;
+        Ok(record)
     }
 
     /// What the record costs the queue's byte bound: its heap bytes plus its own size.

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::random::fill_nonzero;
+use crate::random::fill_nonzero;
 
 /// Why a string is not an id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,14 +9,13 @@ mod context;
 mod headers;
 mod ids;
 mod logflux_header;
-mod random;
 mod span;
 mod traceparent;
 
+pub use crate::random::reseed_after_fork;
 pub use context::TraceContext;
 pub use headers::{extract, inject, trace_id_from_headers};
 pub use ids::{generate_trace_id_uuid, IdError, SpanId, TraceId};
 pub use logflux_header::{format_logflux_trace, parse_logflux_trace, X_LOGFLUX_TRACE};
-pub use random::reseed_after_fork;
 pub use span::{FinishedSpan, OpenSpan, ERROR_MESSAGE_ATTRIBUTE};
 pub use traceparent::{format_traceparent, parse_traceparent, TRACEPARENT};

@@ -1,9 +1,11 @@
-//! The id generator: one fast generator per thread, seeded from the OS.
+//! Randomness for ids and sampling: one fast generator per thread, seeded from the OS.
 //!
-//! Ids are made on the caller's thread, so a syscall or a lock per id would sit on the hot path.
-//! Each thread instead reads the OS entropy source once, then runs `fastrand`'s generator.
-//! A forked child inherits its parent's generator state and would repeat the parent's ids:
-//! [`reseed_after_fork`] gives the (single) thread of the child fresh OS entropy.
+//! Ids and sampling decisions are made on the caller's thread, so a syscall or a lock per draw
+//! would sit on the hot path. Each thread instead reads the OS entropy source once, then runs
+//! `fastrand`'s generator. The generator lives in a thread-local without a destructor, so a
+//! host thread that never exits properly (a C `main`) leaks nothing. A forked child inherits
+//! its parent's generator state and would repeat the parent's ids: [`reseed_after_fork`]
+//! gives the (single) thread of the child fresh OS entropy. Not for keys or nonces.
 
 use std::cell::RefCell;
 
@@ -32,6 +34,11 @@ pub(crate) fn fill_nonzero(bytes: &mut [u8]) {
             }
         }
     });
+}
+
+/// A uniform `u32`.
+pub(crate) fn u32() -> u32 {
+    GENERATOR.with(|generator| generator.borrow_mut().u32(..))
 }
 
 /// Reseeds the calling thread's generator from the OS. Call it in a forked child (the only
