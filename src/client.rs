@@ -17,6 +17,8 @@ use crate::pipeline::stats::{DropReason, Stats};
 use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings};
 use crate::protocols;
 use crate::sampling::Sampler;
+use crate::span::ActiveSpan;
+use crate::trace::{self, FinishedSpan, OpenSpan, TraceContext};
 
 /// What became of one log call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +29,14 @@ pub enum LogStatus {
     /// The queue was full; counted as `queue_overflow`.
     Dropped,
     ShutDown,
+}
+
+/// Whether an entry's sampling decision is still to be drawn or was made already (a span's,
+/// at the start of its trace).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sampling {
+    Draw,
+    Decided,
 }
 
 /// How long dropping the last handle waits for queued entries to go out.
@@ -162,6 +172,68 @@ impl Logger {
         &self.context
     }
 
+    /// This logger bound to the span `trace` names: its entries carry the span's ids.
+    pub(crate) fn bound_to(&self, trace: TraceContext) -> Logger {
+        Logger {
+            inner: Arc::clone(&self.inner),
+            context: Arc::new(self.context.with_trace(trace)),
+        }
+    }
+
+    /// Starts a span: a child of the span this logger is bound to, else the root of a new
+    /// trace, kept or left out whole as the traces sampling rate decides.
+    pub fn start_span(&self, name: &str, operation: &str) -> ActiveSpan {
+        let open = match self.context.trace() {
+            Some(parent) => OpenSpan::child_of(parent, name, operation),
+            None => {
+                let mut root = OpenSpan::root(name, operation);
+                root.set_sampled(self.inner.sampler.keeps(EntryKind::Trace));
+                root
+            }
+        };
+        ActiveSpan::start(self.clone(), open)
+    }
+
+    /// Starts a span continuing the trace that `headers` carry (`traceparent`, else
+    /// `X-LogFlux-Trace`) with its sampling decision; without a valid one, as
+    /// [`Logger::start_span`].
+    pub fn continue_from_headers<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        headers: &[(K, V)],
+        name: &str,
+        operation: &str,
+    ) -> ActiveSpan {
+        match trace::extract(headers) {
+            Some(remote) => ActiveSpan::start(
+                self.clone(),
+                OpenSpan::continue_from(&remote, name, operation),
+            ),
+            None => self.start_span(name, operation),
+        }
+    }
+
+    /// Sends a finished span's Trace entry, unless its trace is not sampled.
+    pub(crate) fn send_span(&self, finished: FinishedSpan) -> LogStatus {
+        if !finished.sampled {
+            self.inner.pipeline.refuse(DropReason::Sampled);
+            return LogStatus::Filtered;
+        }
+        let attributes = if finished.attributes.is_empty() {
+            String::new()
+        } else {
+            Value::Object(finished.attributes).to_string()
+        };
+        let payload = Payload::Span(finished.span);
+        let level = payload.default_level();
+        let name = finished.name;
+        // The span's own attributes are one object and its name a string, so only an entry
+        // too large to hold can fail, which counts as a drop.
+        self.submit_kind(EntryKind::Trace, Sampling::Decided, |context| {
+            Record::with_json(level, &name, &attributes, context).map(|r| r.with_payload(payload))
+        })
+        .unwrap_or(LogStatus::Dropped)
+    }
+
     /// Whether an entry at `level` would pass the level gate; one atomic load.
     #[inline]
     pub fn enabled(&self, level: Level) -> bool {
@@ -238,7 +310,7 @@ impl Logger {
             return Err(RecordError::NotFinite);
         }
         let level = level.unwrap_or_else(|| payload.default_level());
-        self.submit_kind(payload.kind(), |context| {
+        self.submit_kind(payload.kind(), Sampling::Draw, |context| {
             Record::with_json(level, name, attributes, context).map(|r| r.with_payload(payload))
         })
     }
@@ -247,7 +319,7 @@ impl Logger {
         &self,
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
-        self.submit_kind(EntryKind::Log, build)
+        self.submit_kind(EntryKind::Log, Sampling::Draw, build)
     }
 
     /// Refuses kinds the endpoint refused for good and samples, both before any work on the
@@ -255,6 +327,7 @@ impl Logger {
     fn submit_kind(
         &self,
         kind: EntryKind,
+        sampling: Sampling,
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
@@ -262,7 +335,7 @@ impl Logger {
             inner.pipeline.refuse(DropReason::QuotaExceeded);
             return Ok(LogStatus::Dropped);
         }
-        if !inner.sampler.keeps(kind) {
+        if sampling == Sampling::Draw && !inner.sampler.keeps(kind) {
             inner.pipeline.refuse(DropReason::Sampled);
             return Ok(LogStatus::Filtered);
         }

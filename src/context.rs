@@ -1,25 +1,47 @@
-//! What a logger carries: the attributes it inherited and added.
+//! What a logger carries: the attributes it inherited and added, and the span it is bound to.
 //!
 //! Contexts are immutable and shared by `Arc`: a child flattens its parent's attributes into its
 //! own map when it is created, so the worker merges one map per record however deep the chain.
 
 use serde_json::{Map, Value};
 
+use crate::trace::TraceContext;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Context {
     attributes: Map<String, Value>,
+    /// The span whose ids every entry logged with this context carries.
+    trace: Option<TraceContext>,
 }
 
 impl Context {
     pub fn new(attributes: Map<String, Value>) -> Context {
-        Context { attributes }
+        Context {
+            attributes,
+            trace: None,
+        }
     }
 
     /// A child context: this context's attributes overridden by `added`.
     pub fn child(&self, added: Map<String, Value>) -> Context {
         let mut attributes = self.attributes.clone();
         attributes.extend(added);
-        Context { attributes }
+        Context {
+            attributes,
+            trace: self.trace,
+        }
+    }
+
+    /// This context bound to the span `trace` names.
+    pub fn with_trace(&self, trace: TraceContext) -> Context {
+        Context {
+            attributes: self.attributes.clone(),
+            trace: Some(trace),
+        }
+    }
+
+    pub fn trace(&self) -> Option<&TraceContext> {
+        self.trace.as_ref()
     }
 
     pub fn attributes(&self) -> &Map<String, Value> {
@@ -29,7 +51,10 @@ impl Context {
     /// This context without its attributes, for an entry whose attributes were settled
     /// already (by a before-send hook).
     pub fn without_attributes(&self) -> Context {
-        Context::default()
+        Context {
+            attributes: Map::new(),
+            trace: self.trace,
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub mod pipeline;
 mod protocols;
 mod random;
 mod sampling;
+pub mod span;
 pub mod trace;
 pub mod transport;
 pub mod wire;

@@ -131,6 +131,8 @@ impl LuminaLogEncoder {
             Some(Payload::Span(span)) => Some(span),
             _ => None,
         };
+        // Entries logged under a span carry its ids; a span's own entry carries its own.
+        let trace = record.context.trace();
         // A span is shown by its name, or by its operation when it has no name.
         let message = match span {
             Some(span) if record.message().is_empty() => span.operation.as_str(),
@@ -147,8 +149,14 @@ impl LuminaLogEncoder {
                 carried,
             }),
             project_id: self.project_id.as_deref(),
-            trace_id: span.map(|s| hex::encode(s.trace_id)),
-            span_id: span.map(|s| hex::encode(s.span_id)),
+            trace_id: span.map_or_else(
+                || trace.map(|t| t.trace_id.to_string()),
+                |s| Some(hex::encode(s.trace_id)),
+            ),
+            span_id: span.map_or_else(
+                || trace.map(|t| t.span_id.to_string()),
+                |s| Some(hex::encode(s.span_id)),
+            ),
             parent_span_id: span.and_then(|s| s.parent_span_id.map(hex::encode)),
         }
     }

@@ -19,7 +19,7 @@ pub(crate) const AUDIT_RESOURCE: &str = "audit.resource";
 pub(crate) const AUDIT_RESOURCE_ID: &str = "audit.resource_id";
 pub(crate) const AUDIT_OUTCOME: &str = "audit.outcome";
 
-/// Members in spec order; trace context members join when records carry trace context.
+/// Members in spec order.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct LogRecord<'a> {
@@ -31,6 +31,14 @@ pub(super) struct LogRecord<'a> {
     body: AnyValue,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attributes: Vec<KeyValue>,
+    /// The span the entry was logged under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span_id: Option<String>,
+    /// 1 when that span's trace is sampled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flags: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     event_name: Option<&'a str>,
 }
@@ -39,6 +47,7 @@ pub(super) fn log_record<'a>(record: &'a Record, dropped: &mut u64) -> LogRecord
     let message = record.message();
     let (written, reserved) = reserved(record);
     let event_name = matches!(record.payload(), Some(Payload::Event)).then_some(message);
+    let trace = record.context.trace();
     LogRecord {
         time_unix_nano: Decimal(record.timestamp_ns),
         observed_time_unix_nano: Decimal(record.timestamp_ns),
@@ -46,6 +55,9 @@ pub(super) fn log_record<'a>(record: &'a Record, dropped: &mut u64) -> LogRecord
         severity_text: record.level.name(),
         body: AnyValue::String(message.to_owned()),
         attributes: with_user_attributes(written, reserved, record.merged_attributes(), dropped),
+        trace_id: trace.map(|t| t.trace_id.to_string()),
+        span_id: trace.map(|t| t.span_id.to_string()),
+        flags: trace.filter(|t| t.sampled).map(|_| 1),
         event_name,
     }
 }
