@@ -59,6 +59,16 @@
  */
 #define FERROLOG_ABI_VERSION 1
 
+/**
+ * W3C `traceparent`.
+ */
+#define FERROLOG_HEADER_TRACEPARENT 1
+
+/**
+ * LogFlux's `X-LogFlux-Trace`.
+ */
+#define FERROLOG_HEADER_LOGFLUX 2
+
 typedef enum {
   /**
    * Success; for a log call, the entry was accepted.
@@ -140,6 +150,12 @@ typedef struct ferrolog_hook_entry ferrolog_hook_entry;
 typedef struct ferrolog_logger ferrolog_logger;
 
 /**
+ * A span being timed. Thread-safe. End it with `ferrolog_span_end`, which sends its entry,
+ * and free it with `ferrolog_span_free` (freeing an unended span sends nothing).
+ */
+typedef struct ferrolog_span ferrolog_span;
+
+/**
  * A snapshot of a client's counters. Free with `ferrolog_stats_free`.
  */
 typedef struct ferrolog_stats ferrolog_stats;
@@ -184,6 +200,14 @@ typedef struct {
   const char *value;
   size_t value_len;
 } ferrolog_attribute;
+
+/**
+ * One HTTP header, for continuing a trace and reading request ids.
+ */
+typedef struct {
+  ferrolog_str name;
+  ferrolog_str value;
+} ferrolog_header;
 
 #ifdef __cplusplus
 extern "C" {
@@ -430,6 +454,97 @@ ferrolog_result ferrolog_level_from_name(const char *name, size_t name_len, int3
  * A static, NUL-terminated description of a result code; unknown codes get "unknown result".
  */
 const char *ferrolog_result_str(int32_t result);
+
+/**
+ * Starts a span from `logger`: a child of the span the logger is bound to (see
+ * `ferrolog_span_logger`), else the root of a new trace, which the traces sampling rate keeps
+ * or leaves out whole. `name` names this span (`GET /orders`), `operation` its kind
+ * (`http.server`).
+ */
+ferrolog_result ferrolog_span_start(const ferrolog_logger *logger,
+                                    ferrolog_str name,
+                                    ferrolog_str operation,
+                                    ferrolog_span **out);
+
+/**
+ * Starts a child of `parent`: the same trace and sampling decision.
+ */
+ferrolog_result ferrolog_span_start_child(const ferrolog_span *parent,
+                                          ferrolog_str name,
+                                          ferrolog_str operation,
+                                          ferrolog_span **out);
+
+/**
+ * Starts a span continuing the trace an incoming request's `headers` carry (`traceparent`,
+ * else `X-LogFlux-Trace`, names matched case-insensitively) with the caller's sampling
+ * decision; without a valid one, as `ferrolog_span_start`.
+ */
+ferrolog_result ferrolog_span_continue_from_headers(const ferrolog_logger *logger,
+                                                    const ferrolog_header *headers,
+                                                    size_t count,
+                                                    ferrolog_str name,
+                                                    ferrolog_str operation,
+                                                    ferrolog_span **out);
+
+/**
+ * Sets a string attribute of the span's entry; after the end it does nothing.
+ */
+ferrolog_result ferrolog_span_set_attribute(const ferrolog_span *span,
+                                            ferrolog_str key,
+                                            ferrolog_str value);
+
+/**
+ * Marks the span failed, with `message` as its `error.message`.
+ */
+ferrolog_result ferrolog_span_set_error(const ferrolog_span *span, ferrolog_str message);
+
+/**
+ * A logger with the span's logger's attributes that stamps the span's trace and span ids on
+ * every entry; spans started from it are children of this span. Free it with
+ * `ferrolog_logger_free`.
+ */
+ferrolog_result ferrolog_span_logger(const ferrolog_span *span, ferrolog_logger **out);
+
+/**
+ * The value of the propagation header `kind` (`FERROLOG_HEADER_*`) for a request this span
+ * makes, NUL-terminated, into `buf` of `capacity` bytes; `*needed` (when not NULL) receives
+ * the bytes required, NUL included.
+ */
+ferrolog_result ferrolog_span_header(const ferrolog_span *span,
+                                     int32_t kind,
+                                     char *buf,
+                                     size_t capacity,
+                                     size_t *needed);
+
+/**
+ * Ends the span and sends its entry: `FERROLOG_OK`, or `FERROLOG_FILTERED` when its trace is
+ * not sampled (counted as `sampled`), or a log call's other results. A second end gives
+ * `FERROLOG_INVALID_ARGUMENT` and sends nothing.
+ */
+ferrolog_result ferrolog_span_end(const ferrolog_span *span);
+
+void ferrolog_span_free(ferrolog_span *span);
+
+/**
+ * A new trace id in LuminaLog's form, a random UUID v4 (36 chars, lowercase), into `buf`.
+ */
+ferrolog_result ferrolog_generate_trace_id(char *buf, size_t capacity, size_t *needed);
+
+/**
+ * A new W3C-style id: 32 lowercase hex digits for a trace id when `bytes` is 16, 16 for a
+ * span id when it is 8; never all zeros.
+ */
+ferrolog_result ferrolog_generate_hex_id(size_t bytes, char *buf, size_t capacity, size_t *needed);
+
+/**
+ * The trace id of an incoming request in LuminaLog's order: `x-trace-id`, else
+ * `x-request-id` (verbatim), else a valid `traceparent`'s trace id, else a new UUID v4.
+ */
+ferrolog_result ferrolog_trace_id_from_headers(const ferrolog_header *headers,
+                                               size_t count,
+                                               char *buf,
+                                               size_t capacity,
+                                               size_t *needed);
 
 /**
  * Reads one counter by name: `accepted`, `sent`, `retried`, `requests`, `queued`,

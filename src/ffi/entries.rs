@@ -7,6 +7,7 @@ use std::ffi::c_char;
 use super::logger::{record_error, status};
 use super::{boundary, ferrolog_logger, ferrolog_result, str_arg};
 use crate::entry::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
+use crate::trace::{SpanId, TraceId};
 
 use ferrolog_result::*;
 
@@ -36,7 +37,7 @@ pub const FERROLOG_METRIC_DISTRIBUTION: i32 = 3;
 impl ferrolog_str {
     /// # Safety
     /// `ptr` must be NULL or point to `len` readable bytes.
-    unsafe fn get<'a>(self) -> Result<&'a str, ferrolog_result> {
+    pub(crate) unsafe fn get<'a>(self) -> Result<&'a str, ferrolog_result> {
         unsafe { str_arg(self.ptr, self.len) }
     }
 
@@ -177,14 +178,10 @@ pub extern "C" fn ferrolog_telemetry(
     })
 }
 
-/// Parses a lowercase-or-uppercase hex id of exactly `N` bytes that is not all zeros.
-fn hex_id<const N: usize>(text: &str) -> Result<[u8; N], ferrolog_result> {
-    let mut id = [0u8; N];
-    hex::decode_to_slice(text, &mut id).map_err(|_| FERROLOG_INVALID_ARGUMENT)?;
-    if id == [0u8; N] {
-        return Err(FERROLOG_INVALID_ARGUMENT);
-    }
-    Ok(id)
+fn span_id_arg(text: &str) -> Result<[u8; 8], ferrolog_result> {
+    SpanId::parse(text)
+        .map(SpanId::to_bytes)
+        .map_err(|_| FERROLOG_INVALID_ARGUMENT)
 }
 
 /// Records a finished span: 32-hex `trace_id`, 16-hex `span_id` and `parent_span_id` (empty
@@ -211,12 +208,14 @@ pub extern "C" fn ferrolog_span_record(
             }
             let parent = parent_span_id.get()?;
             let span = Span {
-                trace_id: hex_id(trace_id.get()?)?,
-                span_id: hex_id(span_id.get()?)?,
+                trace_id: TraceId::parse(trace_id.get()?)
+                    .map_err(|_| FERROLOG_INVALID_ARGUMENT)?
+                    .to_bytes(),
+                span_id: span_id_arg(span_id.get()?)?,
                 parent_span_id: if parent.is_empty() {
                     None
                 } else {
-                    Some(hex_id(parent)?)
+                    Some(span_id_arg(parent)?)
                 },
                 operation: operation.get()?.to_owned(),
                 start_unix_ns,

@@ -23,6 +23,7 @@ mod hooks;
 mod logger;
 mod misc;
 mod result;
+mod spans;
 mod stats;
 
 pub use client::*;
@@ -33,6 +34,7 @@ pub use hooks::*;
 pub use logger::*;
 pub use misc::*;
 pub use result::*;
+pub use spans::*;
 pub use stats::*;
 
 /// Runs an export's body, turning a panic into `$on_panic`.

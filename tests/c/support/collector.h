@@ -19,6 +19,10 @@ extern "C" {
  */
 char *collector_entries(const char *filter);
 
+/* The same entries as [message,trace_id,span_id,parent_span_id,status] lines, null when
+ * absent. Free with free(). */
+char *collector_traces(const char *filter);
+
 /* Sends `method` to `path` of the collector with an optional JSON body; true on success. */
 bool collector_request(const char *method, const char *path, const char *json);
 

@@ -5,6 +5,9 @@
         Prints one line per entry the collector received that matches the query parameters:
         [level, message, attributes, environment, kind] as compact JSON with sorted keys, so a
         test can compare whole lines with strcmp.
+    collector.py BASE_URL traces [NAME=VALUE ...]
+        The same entries as [message, trace_id, span_id, parent_span_id, status], each null
+        when absent (status is a span's `ok` or `error`).
     collector.py BASE_URL request METHOD PATH [JSON]
         Sends one request to the collector's admin API (fault injection).
 
@@ -26,22 +29,37 @@ def call(method, url, body=None):
         return response.read()
 
 
-def print_entries(base, filters):
+def entry_line(entry):
+    return [
+        entry["level"],
+        entry["message"],
+        entry.get("attributes", {}),
+        entry.get("environment"),
+        entry["kind"],
+    ]
+
+
+def trace_line(entry):
+    return [
+        entry["message"],
+        entry.get("trace_id"),
+        entry.get("span_id"),
+        entry.get("parent_span_id"),
+        (entry.get("details") or {}).get("status"),
+    ]
+
+
+def print_entries(base, filters, line):
     query = urllib.parse.urlencode([tuple(f.split("=", 1)) for f in filters])
     for entry in json.loads(call("GET", f"{base}/api/entries?{query}")):
-        line = [
-            entry["level"],
-            entry["message"],
-            entry.get("attributes", {}),
-            entry.get("environment"),
-            entry["kind"],
-        ]
-        print(json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+        print(json.dumps(line(entry), sort_keys=True, ensure_ascii=False, separators=(",", ":")))
 
 
 def main(args):
     if len(args) >= 2 and args[1] == "entries":
-        print_entries(args[0], args[2:])
+        print_entries(args[0], args[2:], entry_line)
+    elif len(args) >= 2 and args[1] == "traces":
+        print_entries(args[0], args[2:], trace_line)
     elif len(args) in (4, 5) and args[1] == "request":
         call(args[2], args[0] + args[3], args[4] if len(args) == 5 else None)
     else:
