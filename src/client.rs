@@ -1,15 +1,16 @@
 //! The front door: the level gate, sampling, and the hand-off to the pipeline.
 
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::breadcrumbs::{Breadcrumb, Trail};
 use crate::config::{Config, ConfigError};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
-use crate::entry::{parse_json_object, EntryKind, Payload, Record, RecordError};
+use crate::entry::{now_unix_nanos, parse_json_object, EntryKind, Payload, Record, RecordError};
 use crate::hooks::{Hooked, Hooks};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
@@ -39,6 +40,12 @@ enum Sampling {
     Decided,
 }
 
+/// The attributes a scope's setters write.
+pub const USER_ID: &str = "user.id";
+pub const HTTP_METHOD: &str = "http.method";
+pub const HTTP_PATH: &str = "http.path";
+pub const HTTP_REQUEST_ID: &str = "http.request_id";
+
 /// How long dropping the last handle waits for queued entries to go out.
 const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -48,6 +55,8 @@ struct Inner {
     refused: Arc<RefusedKinds>,
     sampler: Sampler,
     hooks: Hooks,
+    /// The client-wide breadcrumb trail, for loggers outside any scope.
+    trail: Trail,
     pipeline: Pipeline,
 }
 
@@ -67,7 +76,34 @@ pub struct Client {
 #[derive(Clone)]
 pub struct Logger {
     inner: Arc<Inner>,
-    context: Arc<Context>,
+    source: Source,
+}
+
+/// Where a logger's context comes from.
+#[derive(Clone)]
+enum Source {
+    /// Fixed when the logger was made.
+    Fixed(Arc<Context>),
+    /// A scope's, which its setters change for every holder of the scope.
+    Scope(Arc<Scope>),
+}
+
+/// A scope: a context that changes as the request it follows learns more, and a breadcrumb
+/// trail of its own.
+struct Scope {
+    context: Mutex<Arc<Context>>,
+    trail: Trail,
+}
+
+impl Scope {
+    fn context(&self) -> Arc<Context> {
+        Arc::clone(&self.context.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn update(&self, change: impl FnOnce(&Context) -> Context) {
+        let mut context = self.context.lock().unwrap_or_else(PoisonError::into_inner);
+        *context = Arc::new(change(&context));
+    }
 }
 
 impl Client {
@@ -98,6 +134,7 @@ impl Client {
                 refused,
                 sampler: Sampler::new(&config),
                 hooks: config.hooks.clone(),
+                trail: Trail::new(config.max_breadcrumbs),
                 pipeline,
             }),
         })
@@ -107,7 +144,7 @@ impl Client {
     pub fn logger(&self) -> Logger {
         Logger {
             inner: Arc::clone(&self.inner),
-            context: Arc::new(Context::default()),
+            source: Source::Fixed(Arc::new(Context::default())),
         }
     }
 
@@ -142,9 +179,13 @@ impl Client {
 impl Logger {
     /// A logger whose context is this one's with `attributes` on top; this one is unchanged.
     pub fn child(&self, attributes: Map<String, Value>) -> Logger {
+        self.with_context(self.context().child(attributes))
+    }
+
+    fn with_context(&self, context: Context) -> Logger {
         Logger {
             inner: Arc::clone(&self.inner),
-            context: Arc::new(self.context.child(attributes)),
+            source: Source::Fixed(Arc::new(context)),
         }
     }
 
@@ -168,22 +209,99 @@ impl Logger {
         Ok(self.child(attributes))
     }
 
-    pub fn context(&self) -> &Context {
-        &self.context
+    /// The context entries logged now would carry.
+    pub fn context(&self) -> Arc<Context> {
+        match &self.source {
+            Source::Fixed(context) => Arc::clone(context),
+            Source::Scope(scope) => scope.context(),
+        }
     }
 
     /// This logger bound to the span `trace` names: its entries carry the span's ids.
     pub(crate) fn bound_to(&self, trace: TraceContext) -> Logger {
+        self.with_context(self.context().with_trace(trace))
+    }
+
+    /// A scope: a logger whose context starts as this one's and then changes with
+    /// [`Logger::set_attribute`], [`Logger::set_user`] and [`Logger::set_request`], with a
+    /// breadcrumb trail of its own that starts as a copy of this logger's. Scopes nest.
+    pub fn scope(&self) -> Logger {
+        let scope = Scope {
+            context: Mutex::new(self.context()),
+            trail: self.trail().fork(),
+        };
         Logger {
             inner: Arc::clone(&self.inner),
-            context: Arc::new(self.context.with_trace(trace)),
+            source: Source::Scope(Arc::new(scope)),
         }
+    }
+
+    /// Whether this logger is a scope, whose setters change what it logs.
+    pub fn is_scope(&self) -> bool {
+        matches!(self.source, Source::Scope(_))
+    }
+
+    /// Sets a default attribute of every later entry of this scope; an entry's own attributes
+    /// win over it. Returns `false`, changing nothing, on a logger that is not a scope.
+    pub fn set_attribute(&self, key: &str, value: impl Into<Value>) -> bool {
+        let Source::Scope(scope) = &self.source else {
+            return false;
+        };
+        let value = value.into();
+        scope.update(|context| context.child(Map::from_iter([(key.to_owned(), value)])));
+        true
+    }
+
+    /// The scope's user: `user.id`.
+    pub fn set_user(&self, id: &str) -> bool {
+        self.set_attribute(USER_ID, id)
+    }
+
+    /// The scope's request: `http.method`, `http.path` and, when not empty, `http.request_id`.
+    pub fn set_request(&self, method: &str, path: &str, request_id: &str) -> bool {
+        let Source::Scope(scope) = &self.source else {
+            return false;
+        };
+        let mut added = Map::new();
+        added.insert(HTTP_METHOD.to_owned(), method.into());
+        added.insert(HTTP_PATH.to_owned(), path.into());
+        if !request_id.is_empty() {
+            added.insert(HTTP_REQUEST_ID.to_owned(), request_id.into());
+        }
+        scope.update(|context| context.child(added));
+        true
+    }
+
+    /// The trail this logger's entries add to and its captured errors carry: its scope's, or
+    /// the client's.
+    fn trail(&self) -> &Trail {
+        match &self.source {
+            Source::Fixed(_) => &self.inner.trail,
+            Source::Scope(scope) => &scope.trail,
+        }
+    }
+
+    /// Adds a breadcrumb by hand.
+    pub fn add_breadcrumb(
+        &self,
+        category: Option<&str>,
+        message: &str,
+        level: Option<Level>,
+        data: Vec<(String, String)>,
+    ) {
+        let crumb = Breadcrumb::new(now_unix_nanos(), category, message, level, data);
+        self.trail().add(crumb);
+    }
+
+    /// The breadcrumbs a captured error logged now would carry, oldest first.
+    pub fn breadcrumbs(&self) -> Vec<Breadcrumb> {
+        self.trail().snapshot()
     }
 
     /// Starts a span: a child of the span this logger is bound to, else the root of a new
     /// trace, kept or left out whole as the traces sampling rate decides.
     pub fn start_span(&self, name: &str, operation: &str) -> ActiveSpan {
-        let open = match self.context.trace() {
+        let open = match self.context().trace() {
             Some(parent) => OpenSpan::child_of(parent, name, operation),
             None => {
                 let mut root = OpenSpan::root(name, operation);
@@ -339,7 +457,7 @@ impl Logger {
             inner.pipeline.refuse(DropReason::Sampled);
             return Ok(LogStatus::Filtered);
         }
-        let mut record = build(Arc::clone(&self.context))?;
+        let mut record = build(self.context())?;
         if inner.hooks.wants(kind) {
             match inner.hooks.offer(record)? {
                 Hooked::Send(hooked) => record = hooked,
@@ -349,11 +467,33 @@ impl Logger {
                 }
             }
         }
+        self.leave_breadcrumb(&record);
         Ok(match inner.pipeline.push(record) {
             Pushed::Accepted => LogStatus::Accepted,
             Pushed::Dropped => LogStatus::Dropped,
             Pushed::ShutDown => LogStatus::ShutDown,
         })
+    }
+
+    /// Logs at info or more severe, and events, leave a breadcrumb as they are logged.
+    fn leave_breadcrumb(&self, record: &Record) {
+        let category = match record.kind() {
+            EntryKind::Log if record.level <= Level::Info => "log",
+            EntryKind::Event => "event",
+            _ => return,
+        };
+        let trail = self.trail();
+        if trail.enabled() {
+            let level = Some(record.level);
+            let crumb = Breadcrumb::new(
+                record.timestamp_ns,
+                Some(category),
+                record.message(),
+                level,
+                Vec::new(),
+            );
+            trail.add(crumb);
+        }
     }
 
     pub fn debug(&self, message: &str) -> LogStatus {

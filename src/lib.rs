@@ -10,6 +10,7 @@
 //! client.shutdown(Duration::from_secs(2));
 //! ```
 
+pub mod breadcrumbs;
 pub mod capture;
 pub mod client;
 pub mod config;

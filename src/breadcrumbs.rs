@@ -1,0 +1,156 @@
+//! Breadcrumbs: the trail of recent events a captured error carries, oldest first.
+//!
+//! A client keeps one trail, and each scope one of its own, so that concurrent requests do not
+//! mix their trails. Logs at info or more severe and events add a breadcrumb as they are
+//! logged; `add_breadcrumb` adds one by hand. A trail holds at most `max_breadcrumbs`,
+//! forgetting the oldest.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::level::Level;
+
+/// The longest message a breadcrumb keeps, in bytes: a trail is a summary, and a large
+/// entry must not be held twice.
+const MAX_MESSAGE_BYTES: usize = 512;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breadcrumb {
+    pub timestamp_ns: u64,
+    /// `log`, `event`, or the caller's (`http`, `navigation`, …); `None` when not given.
+    pub category: Option<String>,
+    pub message: String,
+    pub level: Option<Level>,
+    /// String data, in the order given.
+    pub data: Vec<(String, String)>,
+}
+
+impl Breadcrumb {
+    /// A breadcrumb with its message cut, at a character boundary, to what a trail keeps.
+    pub fn new(
+        timestamp_ns: u64,
+        category: Option<&str>,
+        message: &str,
+        level: Option<Level>,
+        data: Vec<(String, String)>,
+    ) -> Breadcrumb {
+        let mut end = message.len().min(MAX_MESSAGE_BYTES);
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        Breadcrumb {
+            timestamp_ns,
+            category: category.map(str::to_owned),
+            message: message[..end].to_owned(),
+            level,
+            data,
+        }
+    }
+}
+
+/// A bounded trail, shared by the threads that log through its owner.
+#[derive(Debug)]
+pub(crate) struct Trail {
+    crumbs: Mutex<VecDeque<Breadcrumb>>,
+    capacity: usize,
+}
+
+impl Trail {
+    pub fn new(capacity: usize) -> Trail {
+        Trail {
+            crumbs: Mutex::new(VecDeque::with_capacity(capacity.min(128))),
+            capacity,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, VecDeque<Breadcrumb>> {
+        self.crumbs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether breadcrumbs are kept at all (`max_breadcrumbs` 0 turns them off).
+    #[inline]
+    pub fn enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    pub fn add(&self, crumb: Breadcrumb) {
+        if !self.enabled() {
+            return;
+        }
+        let mut crumbs = self.lock();
+        if crumbs.len() == self.capacity {
+            crumbs.pop_front();
+        }
+        crumbs.push_back(crumb);
+    }
+
+    /// The breadcrumbs, oldest first.
+    pub fn snapshot(&self) -> Vec<Breadcrumb> {
+        self.lock().iter().cloned().collect()
+    }
+
+    /// A new trail that starts with this one's breadcrumbs: a nested scope's.
+    pub fn fork(&self) -> Trail {
+        Trail {
+            crumbs: Mutex::new(self.lock().clone()),
+            capacity: self.capacity,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crumb(n: u64) -> Breadcrumb {
+        Breadcrumb::new(
+            n,
+            Some("log"),
+            &format!("m{n}"),
+            Some(Level::Info),
+            Vec::new(),
+        )
+    }
+
+    fn messages(trail: &Trail) -> Vec<String> {
+        trail.snapshot().into_iter().map(|c| c.message).collect()
+    }
+
+    #[test]
+    fn a_trail_keeps_the_newest_in_order() {
+        let trail = Trail::new(3);
+        for n in 1..=5 {
+            trail.add(crumb(n));
+        }
+        assert_eq!(messages(&trail), ["m3", "m4", "m5"]);
+    }
+
+    #[test]
+    fn a_fork_starts_with_the_trail_and_then_goes_its_own_way() {
+        let trail = Trail::new(4);
+        trail.add(crumb(1));
+        let fork = trail.fork();
+        fork.add(crumb(2));
+        trail.add(crumb(3));
+        assert_eq!(messages(&fork), ["m1", "m2"]);
+        assert_eq!(messages(&trail), ["m1", "m3"]);
+    }
+
+    #[test]
+    fn zero_capacity_keeps_nothing() {
+        let trail = Trail::new(0);
+        trail.add(crumb(1));
+        assert!(trail.snapshot().is_empty() && !trail.enabled());
+    }
+
+    #[test]
+    fn long_messages_are_cut_at_a_character_boundary() {
+        let long = "é".repeat(400);
+        let crumb = Breadcrumb::new(0, None, &long, None, Vec::new());
+        assert_eq!(crumb.message.len(), MAX_MESSAGE_BYTES);
+        assert!(long.starts_with(&crumb.message));
+        let odd = format!("a{long}");
+        let crumb = Breadcrumb::new(0, None, &odd, None, Vec::new());
+        assert_eq!(crumb.message.len(), MAX_MESSAGE_BYTES - 1);
+    }
+}

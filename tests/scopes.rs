@@ -1,0 +1,119 @@
+//! Scopes and breadcrumbs: a scope's attributes are defaults under the entry's own, scopes
+//! nest and stay apart, and each keeps its own bounded trail, oldest first.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{client, Collector};
+use ferrolog::entry::Payload;
+use ferrolog::Level;
+use serde_json::{json, Map, Value};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn attributes(collector: &Collector, text: &str) -> Value {
+    let entries = collector.entries(&format!("?text={text}"));
+    assert_eq!(entries.len(), 1, "{text}: {entries:?}");
+    entries[0]["attributes"].clone()
+}
+
+#[test]
+fn scope_attributes_are_defaults_and_scopes_nest() {
+    let collector = Collector::start();
+    let client = client(&collector, &[]);
+    let parent = client
+        .logger()
+        .child(Map::from_iter([("service".into(), json!("api"))]));
+    let scope = parent.scope();
+    assert!(scope.is_scope() && !parent.is_scope());
+    assert!(!parent.set_user("u-1"), "only a scope takes setters");
+    scope.set_user("usr_456");
+    scope.set_request("GET", "/api/users", "req_abc123");
+    scope.set_attribute("tenant", "acme-corp");
+    scope.log(Level::Info, "scoped-entry", &[("tenant", "explicit")]);
+
+    let nested = scope.scope();
+    nested.set_attribute("step", 2);
+    scope.set_attribute("late", true);
+    nested.info("nested-entry");
+    scope.info("after-nesting");
+    parent.info("outside-scope");
+    assert!(client.flush(WAIT).completed);
+
+    assert_eq!(
+        attributes(&collector, "scoped-entry"),
+        json!({"service": "api", "user.id": "usr_456", "http.method": "GET",
+               "http.path": "/api/users", "http.request_id": "req_abc123",
+               "tenant": "explicit"})
+    );
+    let nested = attributes(&collector, "nested-entry");
+    assert_eq!(
+        (&nested["step"], &nested["tenant"]),
+        (&json!(2), &json!("acme-corp"))
+    );
+    assert_eq!(
+        nested["late"],
+        Value::Null,
+        "set after the nested scope began"
+    );
+    assert_eq!(attributes(&collector, "after-nesting")["late"], true);
+    assert_eq!(
+        attributes(&collector, "outside-scope"),
+        json!({"service": "api"})
+    );
+}
+
+fn trail(logger: &ferrolog::Logger) -> Vec<String> {
+    logger
+        .breadcrumbs()
+        .into_iter()
+        .map(|crumb| format!("{}:{}", crumb.category.unwrap_or_default(), crumb.message))
+        .collect()
+}
+
+#[test]
+fn breadcrumbs_follow_the_scope_in_order_and_within_the_cap() {
+    let collector = Collector::start();
+    let client = client(&collector, &[("max_breadcrumbs", "3")]);
+    let root = client.logger();
+    root.debug("too quiet for a breadcrumb");
+    root.info("one");
+    root.emit(None, "signed-up", "", Payload::Event).unwrap();
+    root.add_breadcrumb(
+        Some("http"),
+        "GET /a",
+        Some(Level::Info),
+        vec![("status".into(), "200".into())],
+    );
+    assert_eq!(trail(&root), ["log:one", "event:signed-up", "http:GET /a"]);
+    root.warn("four");
+    assert_eq!(
+        trail(&root),
+        ["event:signed-up", "http:GET /a", "log:four"],
+        "oldest goes"
+    );
+
+    let request_a = root.scope();
+    let request_b = root.scope();
+    request_a.info("in a");
+    request_b.error("in b");
+    assert_eq!(trail(&request_a), ["http:GET /a", "log:four", "log:in a"]);
+    assert_eq!(trail(&request_b), ["http:GET /a", "log:four", "log:in b"]);
+    assert_eq!(
+        trail(&root),
+        ["event:signed-up", "http:GET /a", "log:four"],
+        "scopes keep theirs"
+    );
+    let crumb = root.breadcrumbs().remove(1);
+    assert_eq!(crumb.data, [("status".to_owned(), "200".to_owned())]);
+    assert_eq!(crumb.level, Some(Level::Info));
+
+    let none = client_without_breadcrumbs(&collector);
+    none.logger().info("not kept");
+    assert!(none.logger().breadcrumbs().is_empty());
+}
+
+fn client_without_breadcrumbs(collector: &Collector) -> ferrolog::Client {
+    client(collector, &[("max_breadcrumbs", "0")])
+}
