@@ -2,15 +2,19 @@
 
 use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
 use crate::breadcrumbs::{Breadcrumb, Trail};
+use crate::capture::{Admission, CapturedError, FoldSummary, StormConfig, StormGuard};
+use crate::capture_call::{CaptureOptions, ERROR_TEXT_ATTRIBUTE};
 use crate::config::{Config, ConfigError};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
-use crate::entry::{now_unix_nanos, parse_json_object, EntryKind, Payload, Record, RecordError};
+use crate::entry::{
+    now_unix_nanos, parse_json_object, EntryKind, ErrorReport, Payload, Record, RecordError,
+};
 use crate::hooks::{Hooked, Hooks};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
@@ -57,6 +61,8 @@ struct Inner {
     hooks: Hooks,
     /// The client-wide breadcrumb trail, for loggers outside any scope.
     trail: Trail,
+    /// Folds storms of identical errors; `None` when folding is off.
+    storm: Option<StormGuard>,
     pipeline: Pipeline,
 }
 
@@ -135,6 +141,13 @@ impl Client {
                 sampler: Sampler::new(&config),
                 hooks: config.hooks.clone(),
                 trail: Trail::new(config.max_breadcrumbs),
+                storm: (config.error_storm_limit > 0).then(|| {
+                    StormGuard::new(StormConfig {
+                        max_per_window: config.error_storm_limit,
+                        window: config.error_storm_window,
+                        ..StormConfig::default()
+                    })
+                }),
                 pipeline,
             }),
         })
@@ -156,13 +169,16 @@ impl Client {
         Level::from_number(self.inner.min_level.load(Relaxed)).unwrap_or(Level::Debug)
     }
 
-    /// Sends everything logged before the call, waiting at most `timeout`.
+    /// Sends everything logged before the call, waiting at most `timeout`; storms of errors
+    /// whose window has closed are summarized first.
     pub fn flush(&self, timeout: Duration) -> FlushReport {
+        self.logger().send_storm_summaries();
         self.inner.pipeline.flush(timeout)
     }
 
     /// Stops accepting entries and delivers what is owed within `timeout`; later calls do nothing.
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
+        self.logger().send_storm_summaries();
         self.inner.pipeline.shutdown(timeout)
     }
 
@@ -475,9 +491,88 @@ impl Logger {
         })
     }
 
-    /// Logs at info or more severe, and events, leave a breadcrumb as they are logged.
+    /// Sends a captured error with this logger's attributes and breadcrumb trail. Errors are
+    /// not held to the minimum level, and are sampled only at `errors_sample_rate`; beyond the
+    /// storm limit, identical ones (by fingerprint) are folded, counted as `folded`, into one
+    /// "repeated N times" entry when their window closes. Without `options.native_stack` the
+    /// fingerprint is the error's; with it, the stack is resolved on the worker and the storm
+    /// guard groups by type and message meanwhile.
+    pub fn capture_error(
+        &self,
+        error: CapturedError,
+        options: &CaptureOptions<'_>,
+    ) -> Result<LogStatus, RecordError> {
+        let inner = &*self.inner;
+        if !inner.sampler.keeps_error() {
+            inner.pipeline.refuse(DropReason::Sampled);
+            return Ok(LogStatus::Filtered);
+        }
+        if let Some(storm) = &inner.storm {
+            let now = Instant::now();
+            self.send_summaries(storm.take_summaries(now));
+            if storm.admit(&error, now) == Admission::Fold {
+                inner.pipeline.refuse(DropReason::Folded);
+                return Ok(LogStatus::Filtered);
+            }
+        }
+        let mut attributes = parse_json_object(options.attributes)?;
+        let message = match options.message {
+            Some(message) => {
+                attributes.insert(ERROR_TEXT_ATTRIBUTE.to_owned(), error.message().into());
+                message.to_owned()
+            }
+            None => error.message().to_owned(),
+        };
+        let mut report = ErrorReport::new(error, self.breadcrumbs());
+        report.supplied_fingerprint = options.fingerprint.map(str::to_owned);
+        if options.native_stack {
+            report = report.with_native_stack();
+        }
+        let payload = Payload::Error(Box::new(report));
+        let level = options.level.unwrap_or_else(|| payload.default_level());
+        let attributes = Value::Object(attributes).to_string();
+        self.submit_kind(EntryKind::Log, Sampling::Decided, |context| {
+            Record::with_json(level, &message, &attributes, context)
+                .map(|r| r.with_payload(payload))
+        })
+    }
+
+    /// [`Logger::capture_error`] under the name the LuminaLog API uses.
+    pub fn capture_exception(
+        &self,
+        error: CapturedError,
+        options: &CaptureOptions<'_>,
+    ) -> Result<LogStatus, RecordError> {
+        self.capture_error(error, options)
+    }
+
+    /// Sends the summaries of error storms whose window has closed.
+    fn send_storm_summaries(&self) {
+        if let Some(storm) = &self.inner.storm {
+            self.send_summaries(storm.take_summaries(Instant::now()));
+        }
+    }
+
+    fn send_summaries(&self, summaries: Vec<FoldSummary>) {
+        for summary in summaries {
+            let attributes = serde_json::json!({
+                "error.fingerprint": summary.fingerprint,
+                "error.type": summary.error_type,
+                "error.repeated": summary.folded,
+            })
+            .to_string();
+            let message = summary.to_string();
+            let _ = self.submit_kind(EntryKind::Log, Sampling::Decided, |context| {
+                Record::with_json(Level::Error, &message, &attributes, context)
+            });
+        }
+    }
+
+    /// Logs at info or more severe, and events, leave a breadcrumb as they are logged; a
+    /// captured error does not.
     fn leave_breadcrumb(&self, record: &Record) {
         let category = match record.kind() {
+            EntryKind::Log if record.error_report().is_some() => return,
             EntryKind::Log if record.level <= Level::Info => "log",
             EntryKind::Event => "event",
             _ => return,

@@ -117,6 +117,12 @@ pub struct Config {
     pub metrics_sample_rate: Option<f64>,
     pub traces_sample_rate: Option<f64>,
     pub events_sample_rate: Option<f64>,
+    /// Captured errors are all kept unless this is set.
+    pub errors_sample_rate: Option<f64>,
+    /// Identical errors (by fingerprint) sent per window before the rest are folded into one
+    /// "repeated N times" entry; 0 turns folding off.
+    pub error_storm_limit: u32,
+    pub error_storm_window: Duration,
     pub max_breadcrumbs: usize,
     pub compression: bool,
     pub debug: bool,
@@ -183,6 +189,9 @@ impl Default for Config {
             metrics_sample_rate: None,
             traces_sample_rate: None,
             events_sample_rate: None,
+            errors_sample_rate: None,
+            error_storm_limit: 10,
+            error_storm_window: Duration::from_secs(60),
             max_breadcrumbs: 100,
             compression: false,
             debug: false,
@@ -223,6 +232,9 @@ pub const KEYS: &[&str] = &[
     "metrics_sample_rate",
     "traces_sample_rate",
     "events_sample_rate",
+    "errors_sample_rate",
+    "error_storm_limit",
+    "error_storm_window",
     "max_breadcrumbs",
     "compression",
     "debug",
@@ -302,6 +314,11 @@ impl Config {
             "metrics_sample_rate" => self.metrics_sample_rate = optional_rate(key, value)?,
             "traces_sample_rate" => self.traces_sample_rate = optional_rate(key, value)?,
             "events_sample_rate" => self.events_sample_rate = optional_rate(key, value)?,
+            "errors_sample_rate" => self.errors_sample_rate = optional_rate(key, value)?,
+            "error_storm_limit" => {
+                self.error_storm_limit = integer(key, value, 0, 1_000_000)? as u32
+            }
+            "error_storm_window" => self.error_storm_window = duration(key, value, true)?,
             "max_breadcrumbs" => self.max_breadcrumbs = integer(key, value, 0, 10_000)?,
             "compression" | "enable_compression" => {
                 self.compression = match value.to_ascii_lowercase().as_str() {
@@ -463,6 +480,9 @@ mod tests {
             ("metrics_sample_rate", ""),
             ("traces_sample_rate", "1"),
             ("events_sample_rate", "0"),
+            ("errors_sample_rate", "0.5"),
+            ("error_storm_limit", "0"),
+            ("error_storm_window", "30s"),
             ("max_breadcrumbs", "10"),
             ("compression", "gzip"),
             ("debug", "off"),

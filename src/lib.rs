@@ -12,6 +12,7 @@
 
 pub mod breadcrumbs;
 pub mod capture;
+pub mod capture_call;
 pub mod client;
 pub mod config;
 pub mod context;
@@ -34,6 +35,7 @@ pub mod wire;
 #[path = "testing/collector.rs"]
 mod test_collector;
 
+pub use capture_call::CaptureOptions;
 pub use client::{Client, LogStatus, Logger};
 pub use config::{Config, ConfigError, Overflow, Protocol};
 pub use entry::{EntryKind, RecordError};

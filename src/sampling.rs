@@ -1,7 +1,7 @@
 //! Sampling: whether an entry is kept, decided on the caller's thread before any work on it.
 //!
 //! Each signal has its own rate (logs; metrics and telemetry; spans; events), defaulting to
-//! `sample_rate`. Audit entries are never sampled.
+//! `sample_rate`. Audit entries are never sampled; captured errors only at their own rate.
 
 use crate::config::Config;
 use crate::entry::EntryKind;
@@ -34,6 +34,7 @@ impl Signal {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Sampler {
     keep_below: [u32; 4],
+    errors_keep_below: u32,
 }
 
 impl Sampler {
@@ -46,7 +47,13 @@ impl Sampler {
                 rate(config.traces_sample_rate),
                 rate(config.events_sample_rate),
             ],
+            errors_keep_below: threshold(config.errors_sample_rate.unwrap_or(1.0)),
         }
+    }
+
+    /// Whether to keep a captured error.
+    pub fn keeps_error(&self) -> bool {
+        draw(self.errors_keep_below)
     }
 
     /// Whether to keep an entry of `kind`; one random draw, and none at rate 1.
@@ -55,9 +62,14 @@ impl Sampler {
         let Some(signal) = Signal::of(kind) else {
             return true;
         };
-        let keep_below = self.keep_below[signal as usize];
-        keep_below == u32::MAX || random::u32() < keep_below
+        draw(self.keep_below[signal as usize])
     }
+}
+
+/// One decision at threshold `keep_below`: no random draw at rate 1.
+#[inline]
+fn draw(keep_below: u32) -> bool {
+    keep_below == u32::MAX || random::u32() < keep_below
 }
 
 fn threshold(rate: f64) -> u32 {
@@ -112,6 +124,15 @@ mod tests {
         }
         assert_eq!(kept(&sampler, EntryKind::Event, DRAWS), 0);
         assert_eq!(kept(&sampler, EntryKind::Audit, DRAWS), DRAWS);
+    }
+
+    #[test]
+    fn errors_are_kept_unless_their_own_rate_is_set() {
+        let kept = |sampler: Sampler| (0..10_000).filter(|_| sampler.keeps_error()).count();
+        assert_eq!(kept(sampler(&[("sample_rate", "0")])), 10_000);
+        assert_eq!(kept(sampler(&[("errors_sample_rate", "0")])), 0);
+        let half = kept(sampler(&[("errors_sample_rate", "0.5")])) as u32;
+        assert!(plausible(half, 10_000, 0.5), "{half}");
     }
 
     #[test]

@@ -465,3 +465,69 @@ fn the_node_name_is_the_source_when_none_is_set() {
     let entries = collector.entries("?text=from-a-node");
     assert_eq!(entries[0]["details"]["source"], "node-7", "{entries:?}");
 }
+
+#[test]
+fn a_captured_error_carries_its_chain_frames_and_the_scope_trail() {
+    use ferrolog::capture::{CapturedError, Cause, Frame};
+    use ferrolog::CaptureOptions;
+
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    let scope = client.logger().scope();
+    scope.set_request("POST", "/pay", "req-1");
+    scope.info("charging");
+    scope.add_breadcrumb(
+        Some("http"),
+        "POST /gateway",
+        None,
+        vec![("status".into(), "402".into())],
+    );
+    client.logger().info("elsewhere");
+    let frames = (0..25).map(|i| Frame::new(format!("f{i}"), "pay.go", Some(i + 1)));
+    let error = CapturedError::new(
+        "*errors.PaymentError",
+        "lf-card-declined",
+        [Cause {
+            error_type: "*url.Error".into(),
+            message: "timeout".into(),
+        }],
+        frames,
+    );
+    scope
+        .capture_error(error, &CaptureOptions::default())
+        .unwrap();
+    assert!(client.flush(WAIT).completed);
+    let entries = collector.entries("?text=lf-card-declined");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let entry = &entries[0];
+    assert_eq!(entry["level"], 4);
+    assert_eq!(entry["attributes"]["http.request_id"], "req-1");
+    let error = &entry["error"];
+    assert_eq!(error["type"], "*errors.PaymentError");
+    assert_eq!(
+        error["error_chain"],
+        json!([{"type": "*errors.PaymentError", "message": "lf-card-declined"},
+               {"type": "*url.Error", "message": "timeout"}])
+    );
+    let frames = error["stack_trace"].as_array().unwrap();
+    assert_eq!(frames.len(), 20, "LogFlux carries the innermost 20");
+    assert_eq!(
+        frames[0],
+        json!({"function": "f0", "file": "pay.go", "line": 1})
+    );
+    let trail: Vec<&str> = error["breadcrumbs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|crumb| crumb["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        trail,
+        ["charging", "POST /gateway"],
+        "the scope's own, oldest first"
+    );
+    assert_eq!(error["breadcrumbs"][1]["data"], json!({"status": "402"}));
+    assert_eq!(error["breadcrumbs"][0]["level"], "info");
+    let _ = std::fs::remove_dir_all(sessions);
+}

@@ -5,6 +5,7 @@
 //! validated text, and an `Arc` of the logger's context. Merging, scrubbing and encoding all
 //! happen later, on the worker.
 
+mod error;
 mod json_depth;
 mod payload;
 
@@ -18,6 +19,7 @@ use smallvec::SmallVec;
 use crate::context::Context;
 use crate::level::Level;
 
+pub use error::ErrorReport;
 pub use json_depth::MAX_ATTRIBUTE_DEPTH;
 pub(crate) use json_depth::{parse_json_object, validate_json_object};
 pub use payload::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
@@ -283,6 +285,21 @@ impl Record {
             }
         }
         merged
+    }
+
+    /// What only the worker does before encoding: resolving a native stack.
+    pub(crate) fn settle(&mut self) {
+        if let Some(Payload::Error(report)) = self.payload.as_deref_mut() {
+            report.settle();
+        }
+    }
+
+    /// The captured error this record carries, if it is one.
+    pub fn error_report(&self) -> Option<&ErrorReport> {
+        match self.payload.as_deref() {
+            Some(Payload::Error(report)) => Some(report),
+            _ => None,
+        }
     }
 
     /// This record with a new level, message and attributes, which replace the logger's

@@ -1,9 +1,11 @@
-//! What the six non-log entry types carry beyond a message and attributes.
+//! What the six non-log entry types, and captured errors, carry beyond a message and
+//! attributes.
 //!
 //! The record's message holds each type's name-like member — the metric's name, the event's
-//! name, the span's name, the audit action, the telemetry device id — so a payload holds only
-//! the rest, and a plain log carries none at all.
+//! name, the span's name, the audit action, the telemetry device id, an error's message — so a
+//! payload holds only the rest, and a plain log carries none at all.
 
+use super::error::ErrorReport;
 use super::EntryKind;
 use crate::level::Level;
 
@@ -22,6 +24,8 @@ pub enum Payload {
         readings: Vec<Reading>,
         managed: bool,
     },
+    /// A captured error: a log entry (LogFlux type 1) with the error's members.
+    Error(Box<ErrorReport>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +128,7 @@ impl Payload {
             Payload::Audit(_) => EntryKind::Audit,
             Payload::Telemetry { managed: false, .. } => EntryKind::Telemetry,
             Payload::Telemetry { managed: true, .. } => EntryKind::TelemetryManaged,
+            Payload::Error(_) => EntryKind::Log,
         }
     }
 
@@ -131,6 +136,7 @@ impl Payload {
     pub fn default_level(&self) -> Level {
         match self {
             Payload::Audit(_) => Level::Notice,
+            Payload::Error(_) => Level::Error,
             _ => Level::Info,
         }
     }
@@ -140,7 +146,7 @@ impl Payload {
         match self {
             Payload::Metric { value, .. } => value.is_finite(),
             Payload::Telemetry { readings, .. } => readings.iter().all(|r| r.value.is_finite()),
-            Payload::Span(_) | Payload::Event | Payload::Audit(_) => true,
+            Payload::Span(_) | Payload::Event | Payload::Audit(_) | Payload::Error(_) => true,
         }
     }
 
@@ -164,6 +170,7 @@ impl Payload {
                     .iter()
                     .map(|r| std::mem::size_of::<Reading>() + text(&r.name) + optional(&r.unit))
                     .sum(),
+                Payload::Error(report) => report.weight(),
             }
     }
 }

@@ -48,6 +48,7 @@ impl Sender {
     }
 
     pub fn send(&mut self, shared: &Shared, mut batch: Vec<Record>) -> Result<(), Kept> {
+        batch.iter_mut().for_each(Record::settle);
         let before = batch.len();
         batch.retain(|record| self.encoder.accepts(record));
         if batch.len() < before {

@@ -29,10 +29,12 @@ pub enum DropReason {
     Shutdown = 8,
     /// A bug in ferrolog (a caught panic) lost the batch holding it.
     InternalError = 9,
+    /// An error repeated beyond the storm limit, folded into a "repeated N times" entry.
+    Folded = 10,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 10] = [
+    pub const ALL: [DropReason; 11] = [
         DropReason::QueueOverflow,
         DropReason::NetworkError,
         DropReason::SendError,
@@ -43,6 +45,7 @@ impl DropReason {
         DropReason::Sampled,
         DropReason::Shutdown,
         DropReason::InternalError,
+        DropReason::Folded,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +60,7 @@ impl DropReason {
             DropReason::Sampled => "sampled",
             DropReason::Shutdown => "shutdown",
             DropReason::InternalError => "internal_error",
+            DropReason::Folded => "folded",
         }
     }
 

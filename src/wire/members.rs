@@ -4,7 +4,9 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::entry::{EntryKind, Payload, Reading, Record, Span};
+use crate::breadcrumbs::Breadcrumb;
+use crate::capture::{Cause, Frame};
+use crate::entry::{EntryKind, ErrorReport, Payload, Reading, Record, Span};
 use crate::wire::rfc3339_trimmed;
 
 /// The payload `type` of an entry kind (LogFlux §7): spans are `trace`, both telemetry kinds
@@ -60,6 +62,92 @@ pub(crate) fn write_members<M: SerializeMap>(
             map.serialize_entry("device_id", name)?;
             map.serialize_entry("readings", &Readings(readings))
         }
+        Some(Payload::Error(report)) => write_error(report, name, map),
+    }
+}
+
+/// The stack frames LogFlux carries, innermost first (§7).
+const MAX_SENT_FRAMES: usize = 20;
+
+/// A captured error's members (LogFlux §7): the message, then the type, the chain when it has
+/// causes, the frames and the breadcrumbs when there are any.
+fn write_error<M: SerializeMap>(
+    report: &ErrorReport,
+    message: &str,
+    map: &mut M,
+) -> Result<(), M::Error> {
+    let error = &report.error;
+    map.serialize_entry("message", message)?;
+    if !error.error_type().is_empty() {
+        map.serialize_entry("error_type", error.error_type())?;
+    }
+    if let Some(chain) = error.error_chain() {
+        map.serialize_entry("error_chain", &Causes(chain))?;
+    }
+    let frames = error.innermost_frames(MAX_SENT_FRAMES);
+    if !frames.is_empty() {
+        map.serialize_entry("stack_trace", &Frames(frames))?;
+    }
+    if !report.breadcrumbs.is_empty() {
+        map.serialize_entry("breadcrumbs", &Crumbs(&report.breadcrumbs))?;
+    }
+    Ok(())
+}
+
+struct Causes<'a>(&'a [Cause]);
+
+impl Serialize for Causes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0.iter().map(
+                |cause| serde_json::json!({"type": cause.error_type, "message": cause.message}),
+            ),
+        )
+    }
+}
+
+struct Frames<'a>(&'a [Frame]);
+
+impl Serialize for Frames<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|frame| {
+            serde_json::json!({"function": frame.function, "file": frame.module,
+                               "line": frame.line.unwrap_or(0)})
+        }))
+    }
+}
+
+struct Crumbs<'a>(&'a [Breadcrumb]);
+
+impl Serialize for Crumbs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(CrumbMembers))
+    }
+}
+
+struct CrumbMembers<'a>(&'a Breadcrumb);
+
+impl Serialize for CrumbMembers<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let crumb = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("timestamp", &rfc3339_trimmed(crumb.timestamp_ns))?;
+        if let Some(category) = &crumb.category {
+            map.serialize_entry("category", category)?;
+        }
+        map.serialize_entry("message", &crumb.message)?;
+        if let Some(level) = crumb.level {
+            map.serialize_entry("level", level.name())?;
+        }
+        if !crumb.data.is_empty() {
+            let data: serde_json::Map<String, serde_json::Value> = crumb
+                .data
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            map.serialize_entry("data", &data)?;
+        }
+        map.end()
     }
 }
 

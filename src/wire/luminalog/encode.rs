@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostics;
-use crate::entry::{Payload, Record};
+use crate::entry::{ErrorReport, Payload, Record};
 use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::pipeline::stats::DropReason;
 use crate::transport::{Request, Response};
@@ -55,6 +55,8 @@ struct Entry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     project_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorMember<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     trace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     span_id: Option<String>,
@@ -79,6 +81,45 @@ impl Serialize for Metadata<'_> {
             map.serialize_entry(RESERVED_KEY, &Carried(record))?;
         }
         map.end()
+    }
+}
+
+/// A captured error (spec §4.1): its frames outermost first, rendered as Python renders them,
+/// and as context the same attributes the entry's metadata holds.
+#[derive(Serialize)]
+struct ErrorMember<'a> {
+    #[serde(rename = "type")]
+    error_type: &'a str,
+    message: &'a str,
+    stack_trace: Vec<String>,
+    context: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
+}
+
+impl<'a> ErrorMember<'a> {
+    fn new(report: &'a ErrorReport, context: &Map<String, Value>) -> ErrorMember<'a> {
+        let error = &report.error;
+        let stack_trace = error
+            .frames()
+            .iter()
+            .rev()
+            .map(|frame| {
+                format!(
+                    "  File \"{}\", line {}, in {}\n",
+                    frame.module,
+                    frame.line.unwrap_or(0),
+                    frame.function
+                )
+            })
+            .collect();
+        ErrorMember {
+            error_type: error.error_type(),
+            message: error.message(),
+            stack_trace,
+            context: (!context.is_empty()).then(|| context.clone()),
+            fingerprint: report.supplied_fingerprint.as_deref(),
+        }
     }
 }
 
@@ -126,7 +167,13 @@ impl LuminaLogEncoder {
             self.attributes_dropped
                 .set(self.attributes_dropped.get() + 1);
         }
-        let carried = record.payload().map(|_| record);
+        let report = record.error_report();
+        let error = report.map(|report| ErrorMember::new(report, &attributes));
+        // A captured error has a member of its own, not the reserved metadata.
+        let carried = record
+            .payload()
+            .filter(|_| report.is_none())
+            .map(|_| record);
         let span = match record.payload() {
             Some(Payload::Span(span)) => Some(span),
             _ => None,
@@ -149,6 +196,7 @@ impl LuminaLogEncoder {
                 carried,
             }),
             project_id: self.project_id.as_deref(),
+            error,
             trace_id: span.map_or_else(
                 || trace.map(|t| t.trace_id.to_string()),
                 |s| Some(hex::encode(s.trace_id)),

@@ -18,7 +18,7 @@ impl Signal {
         match record.payload() {
             Some(Payload::Span(_)) => Signal::Traces,
             Some(Payload::Metric { .. } | Payload::Telemetry { .. }) => Signal::Metrics,
-            Some(Payload::Event | Payload::Audit(_)) | None => Signal::Logs,
+            Some(Payload::Event | Payload::Audit(_) | Payload::Error(_)) | None => Signal::Logs,
         }
     }
 

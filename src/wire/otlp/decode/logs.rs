@@ -10,15 +10,10 @@ use crate::entry::EntryKind;
 use crate::wire::decoded::DecodedEntry;
 use crate::wire::otlp::encode::{
     AUDIT_ACTION, AUDIT_ACTOR, AUDIT_ACTOR_TYPE, AUDIT_OUTCOME, AUDIT_RESOURCE, AUDIT_RESOURCE_ID,
-    ENTRY_TYPE, EVENT_NAME, LOGGER,
+    ENTRY_TYPE, EVENT_NAME, EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE, EXCEPTION_TYPE, LOGGER,
 };
 use crate::wire::otlp::proto_json::parse_id;
 use crate::wire::otlp::severity::{level_of, number_from_name};
-
-/// The semantic-convention attributes of an exception, which make any record an error.
-const EXCEPTION_TYPE: &str = "exception.type";
-const EXCEPTION_MESSAGE: &str = "exception.message";
-const EXCEPTION_STACKTRACE: &str = "exception.stacktrace";
 
 pub(super) fn decode(
     record: &Obj,
@@ -64,6 +59,7 @@ fn restore_type(
     if declared.is_some() {
         attributes.remove(ENTRY_TYPE);
     }
+    // The semantic-convention attributes of an exception make any record an error.
     let has_exception =
         attributes.contains_key(EXCEPTION_TYPE) || attributes.contains_key(EXCEPTION_MESSAGE);
     match declared.as_deref() {

@@ -1,10 +1,10 @@
-//! Logs, events and audits as `LogRecord`s (spec §6). Captured errors, once records carry
-//! them, add their `exception.*` attributes where `reserved` picks each type's.
+//! Logs, captured errors, events and audits as `LogRecord`s (spec §6); `reserved` picks each
+//! type's own attributes.
 
 use serde::Serialize;
 
 use super::attributes::{with_user_attributes, AnyValue, KeyValue};
-use crate::entry::{Audit, Payload, Record};
+use crate::entry::{Audit, ErrorReport, Payload, Record};
 use crate::wire::otlp::proto_json::Decimal;
 use crate::wire::otlp::severity::severity_number;
 
@@ -18,6 +18,9 @@ pub(crate) const AUDIT_ACTOR_TYPE: &str = "audit.actor_type";
 pub(crate) const AUDIT_RESOURCE: &str = "audit.resource";
 pub(crate) const AUDIT_RESOURCE_ID: &str = "audit.resource_id";
 pub(crate) const AUDIT_OUTCOME: &str = "audit.outcome";
+pub(crate) const EXCEPTION_TYPE: &str = "exception.type";
+pub(crate) const EXCEPTION_MESSAGE: &str = "exception.message";
+pub(crate) const EXCEPTION_STACKTRACE: &str = "exception.stacktrace";
 
 /// Members in spec order.
 #[derive(Serialize)]
@@ -86,10 +89,56 @@ fn reserved(record: &Record) -> (Vec<KeyValue>, &'static [&'static str]) {
                 AUDIT_OUTCOME,
             ],
         ),
+        Some(Payload::Error(report)) => (
+            exception_attributes(report),
+            &[
+                ENTRY_TYPE,
+                EXCEPTION_TYPE,
+                EXCEPTION_MESSAGE,
+                EXCEPTION_STACKTRACE,
+                LOGGER,
+            ],
+        ),
         // Records carry no logger name yet; the key stays reserved so a user attribute cannot
         // pose as one (or as an entry type) to the receiver.
         _ => (Vec::new(), &[ENTRY_TYPE, LOGGER]),
     }
+}
+
+/// A captured error's `exception.*` attributes (spec §6.2); chains and breadcrumbs have no
+/// place in OTLP.
+fn exception_attributes(report: &ErrorReport) -> Vec<KeyValue> {
+    let error = &report.error;
+    let mut attributes = vec![KeyValue::string(ENTRY_TYPE, "error")];
+    if !error.error_type().is_empty() {
+        attributes.push(KeyValue::string(EXCEPTION_TYPE, error.error_type()));
+    }
+    attributes.push(KeyValue::string(EXCEPTION_MESSAGE, error.message()));
+    if !error.frames().is_empty() {
+        attributes.push(KeyValue::string(EXCEPTION_STACKTRACE, &stacktrace(report)));
+    }
+    attributes
+}
+
+/// `<type>: <message>` (or the message alone), then `    at <function> (<file>:<line>)` per
+/// frame, innermost first.
+fn stacktrace(report: &ErrorReport) -> String {
+    let error = &report.error;
+    let mut text = if error.error_type().is_empty() {
+        error.message().to_owned()
+    } else {
+        format!("{}: {}", error.error_type(), error.message())
+    };
+    for frame in error.frames() {
+        text.push_str("\n    at ");
+        text.push_str(&frame.function);
+        match (frame.module.as_str(), frame.line.unwrap_or(0)) {
+            ("", _) => {}
+            (file, 0) => text.push_str(&format!(" ({file})")),
+            (file, line) => text.push_str(&format!(" ({file}:{line})")),
+        }
+    }
+    text
 }
 
 fn audit_attributes(action: &str, audit: &Audit) -> Vec<KeyValue> {
