@@ -19,6 +19,7 @@ pub mod ffi;
 pub mod level;
 pub mod pipeline;
 mod protocols;
+pub mod scrub;
 pub mod transport;
 pub mod wire;
 

@@ -1,0 +1,155 @@
+//! What the scrubber looks for: one pattern per kind of PII, the check that confirms a match,
+//! and the marker that replaces it.
+
+use std::ops::Range;
+
+use super::checks;
+use super::keys::SensitiveKeys;
+
+/// The kinds of PII, in order of precedence when two findings cover the same span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Detector {
+    /// `password=…` or `"password": "…"` inside text.
+    SensitivePair,
+    Jwt,
+    Bearer,
+    Email,
+    Iban,
+    Card,
+    Ssn,
+    Phone,
+    Ipv6,
+    Ipv4,
+}
+
+pub(super) const DETECTORS: [Detector; 10] = [
+    Detector::SensitivePair,
+    Detector::Jwt,
+    Detector::Bearer,
+    Detector::Email,
+    Detector::Iban,
+    Detector::Card,
+    Detector::Ssn,
+    Detector::Phone,
+    Detector::Ipv6,
+    Detector::Ipv4,
+];
+
+pub(super) const REDACTED: &str = "[REDACTED]";
+
+impl Detector {
+    /// The candidate pattern. ASCII classes and ASCII word boundaries (`(?-u:\b)`) only: PII is
+    /// ASCII, and they keep the automata small and fast.
+    pub(super) fn pattern(self) -> &'static str {
+        match self {
+            Detector::SensitivePair => concat!(
+                r#"[A-Za-z_][A-Za-z0-9_.-]*=(?:"[^"]*"|[^ \t\r\n&;,"']+)"#,
+                r#"|"[A-Za-z_][A-Za-z0-9_.-]*" ?: ?"(?:[^"\\]|\\.)*""#,
+            ),
+            Detector::Jwt => r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*",
+            Detector::Bearer => r"(?i-u:\bbearer) +[A-Za-z0-9._~+/-]+=*",
+            Detector::Email => concat!(
+                r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?",
+                r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?-u:\b)",
+            ),
+            Detector::Iban => concat!(
+                r"(?-u:\b)[A-Z]{2}[0-9]{2}",
+                r"(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?-u:\b)",
+            ),
+            Detector::Card => concat!(
+                r"(?-u:\b)(?:[0-9]{13,19}|[0-9]{4}(?: [0-9]{3,6}){2,4}",
+                r"|[0-9]{4}(?:-[0-9]{3,6}){2,4})(?-u:\b)",
+            ),
+            Detector::Ssn => r"(?-u:\b)[0-9]{3}-[0-9]{2}-[0-9]{4}(?-u:\b)",
+            Detector::Phone => concat!(
+                r"\+[1-9][0-9]{0,3}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,5})){1,6}(?-u:\b)",
+                r"|(?:(?-u:\b)1[-. ])?\([2-9][0-9]{2}\) ?[0-9]{3}[-. ][0-9]{4}(?-u:\b)",
+                r"|(?-u:\b)(?:1[-.])?[2-9][0-9]{2}[-.][0-9]{3}[-.][0-9]{4}(?-u:\b)",
+            ),
+            // The IPv4 tail comes first so that `::ffff:10.0.0.1` is not cut at `10`.
+            Detector::Ipv6 => concat!(
+                r"(?:[0-9A-Fa-f]{0,4}:){2,7}",
+                r"(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})(?:%[0-9A-Za-z]+)?",
+            ),
+            Detector::Ipv4 => r"(?-u:\b)[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?-u:\b)",
+        }
+    }
+
+    pub(super) fn marker(self) -> &'static str {
+        match self {
+            Detector::SensitivePair => REDACTED,
+            Detector::Jwt => "[REDACTED:jwt]",
+            Detector::Bearer => "[REDACTED:token]",
+            Detector::Email => "[REDACTED:email]",
+            Detector::Iban => "[REDACTED:iban]",
+            Detector::Card => "[REDACTED:card]",
+            Detector::Ssn => "[REDACTED:ssn]",
+            Detector::Phone => "[REDACTED:phone]",
+            Detector::Ipv6 | Detector::Ipv4 => "[REDACTED:ip]",
+        }
+    }
+
+    /// The part of a pattern match to replace, or `None` when the match is only look-alike.
+    pub(super) fn redaction(
+        self,
+        text: &str,
+        found: Range<usize>,
+        keys: &SensitiveKeys,
+    ) -> Option<Range<usize>> {
+        let matched = &text[found.clone()];
+        match self {
+            Detector::SensitivePair => sensitive_value(matched, keys)
+                .map(|value| found.start + value.start..found.start + value.end),
+            Detector::Jwt => checks::is_jwt(matched).then_some(found),
+            Detector::Bearer => {
+                let credential = matched["bearer".len()..].trim_start_matches(' ');
+                let start = found.end - credential.len();
+                checks::is_bearer_credential(credential).then_some(start..found.end)
+            }
+            Detector::Email => {
+                let local_start = matched.len() - matched.trim_start_matches('.').len();
+                checks::is_email(matched).then_some(found.start + local_start..found.end)
+            }
+            Detector::Iban => checks::longest_accepted(text, found, b' ', 15, checks::is_iban),
+            Detector::Card => {
+                let separator = checks::separator_of(matched).unwrap_or(b' ');
+                checks::longest_accepted(text, found, separator, 13, checks::is_card)
+            }
+            Detector::Ssn => {
+                (checks::stands_alone(text, &found) && checks::is_ssn(matched)).then_some(found)
+            }
+            Detector::Phone => {
+                (checks::stands_alone(text, &found) && checks::is_phone(matched)).then_some(found)
+            }
+            Detector::Ipv6 => checks::longest_accepted(text, found, b':', 3, checks::is_ipv6),
+            Detector::Ipv4 => {
+                (checks::stands_alone(text, &found) && checks::is_ipv4(matched)).then_some(found)
+            }
+        }
+    }
+}
+
+/// Where the value sits in a `key=value` or `"key": "value"` match whose key is sensitive;
+/// a quoted value keeps its quotes, so JSON stays JSON.
+fn sensitive_value(matched: &str, keys: &SensitiveKeys) -> Option<Range<usize>> {
+    let (key, value_start) = match matched.strip_prefix('"') {
+        Some(quoted) => {
+            let key_end = quoted.find('"')?;
+            let value_quote = matched[key_end + 2..].find('"')? + key_end + 2;
+            (&quoted[..key_end], value_quote)
+        }
+        None => {
+            let equals = matched.find('=')?;
+            (&matched[..equals], equals + 1)
+        }
+    };
+    let value = &matched[value_start..];
+    let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
+    let span = if quoted {
+        value_start + 1..matched.len() - 1
+    } else {
+        value_start..matched.len()
+    };
+    let already_redacted = &matched[span.clone()] == REDACTED;
+    (!span.is_empty() && !already_redacted && keys.contains(key)).then_some(span)
+}
