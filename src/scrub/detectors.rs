@@ -1,6 +1,7 @@
 //! What the scrubber looks for: one pattern per kind of PII, the check that confirms a match,
 //! and the marker that replaces it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::checks;
@@ -40,12 +41,9 @@ pub(super) const REDACTED: &str = "[REDACTED]";
 impl Detector {
     /// The candidate pattern. ASCII classes and ASCII word boundaries (`(?-u:\b)`) only: PII is
     /// ASCII, and they keep the automata small and fast.
-    pub(super) fn pattern(self) -> &'static str {
-        match self {
-            Detector::SensitivePair => concat!(
-                r#"[A-Za-z_][A-Za-z0-9_.-]*=(?:"[^"]*"|[^ \t\r\n&;,"']+)"#,
-                r#"|"[A-Za-z_][A-Za-z0-9_.-]*" ?: ?"(?:[^"\\]|\\.)*""#,
-            ),
+    pub(super) fn pattern(self, keys: &SensitiveKeys) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Detector::SensitivePair => return Cow::Owned(sensitive_pair_pattern(keys)),
             Detector::Jwt => r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*",
             Detector::Bearer => r"(?i-u:\bbearer) +[A-Za-z0-9._~+/-]+=*",
             Detector::Email => concat!(
@@ -72,7 +70,7 @@ impl Detector {
                 r"(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})(?:%[0-9A-Za-z]+)?",
             ),
             Detector::Ipv4 => r"(?-u:\b)[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?-u:\b)",
-        }
+        })
     }
 
     pub(super) fn marker(self) -> &'static str {
@@ -98,8 +96,7 @@ impl Detector {
     ) -> Option<Range<usize>> {
         let matched = &text[found.clone()];
         match self {
-            Detector::SensitivePair => sensitive_value(matched, keys)
-                .map(|value| found.start + value.start..found.start + value.end),
+            Detector::SensitivePair => sensitive_value(text, found, keys),
             Detector::Jwt => checks::is_jwt(matched).then_some(found),
             Detector::Bearer => {
                 let credential = matched["bearer".len()..].trim_start_matches(' ');
@@ -129,27 +126,50 @@ impl Detector {
     }
 }
 
-/// Where the value sits in a `key=value` or `"key": "value"` match whose key is sensitive;
-/// a quoted value keeps its quotes, so JSON stays JSON.
-fn sensitive_value(matched: &str, keys: &SensitiveKeys) -> Option<Range<usize>> {
-    let (key, value_start) = match matched.strip_prefix('"') {
-        Some(quoted) => {
-            let key_end = quoted.find('"')?;
-            let value_quote = matched[key_end + 2..].find('"')? + key_end + 2;
-            (&quoted[..key_end], value_quote)
-        }
-        None => {
-            let equals = matched.find('=')?;
-            (&matched[..equals], equals + 1)
-        }
-    };
-    let value = &matched[value_start..];
-    let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
-    let span = if quoted {
-        value_start + 1..matched.len() - 1
+/// `key=value` (logfmt, query strings, flags) or `"key": "value"` (JSON) where the key is spelled
+/// like a sensitive one: the key names are literals the regex engine finds fast, so text without
+/// them costs little. [`sensitive_value`] then checks the whole key.
+fn sensitive_pair_pattern(keys: &SensitiveKeys) -> String {
+    let names: Vec<String> = keys
+        .words()
+        .map(|words| words.map(regex::escape).collect::<Vec<_>>().join("[-_. ]?"))
+        .collect();
+    format!(
+        r#"(?i-u:\b(?:x[-_.]?)?(?:{}))(?:=(?:"[^"]*"|[^ \t\r\n&;,"']+)|" ?: ?"(?:[^"\\]|\\.)*")"#,
+        names.join("|")
+    )
+}
+
+fn is_key_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-')
+}
+
+/// Where the value sits in a sensitive-pair match, if its whole key (which may begin before the
+/// match: `user.password`) is sensitive. A quoted value keeps its quotes, so JSON stays JSON.
+fn sensitive_value(text: &str, found: Range<usize>, keys: &SensitiveKeys) -> Option<Range<usize>> {
+    let before = &text.as_bytes()[..found.start];
+    let key_start = before
+        .iter()
+        .rposition(|&b| !is_key_byte(b))
+        .map_or(0, |i| i + 1);
+    let key_end = found.start + text[found.clone()].find(['=', '"'])?;
+    let json = text.as_bytes()[key_end] == b'"';
+    if json && !text[..key_start].ends_with('"') {
+        return None;
+    }
+    let value_start = if json {
+        key_end + 1 + text[key_end + 1..found.end].find('"')?
     } else {
-        value_start..matched.len()
+        key_end + 1
     };
-    let already_redacted = &matched[span.clone()] == REDACTED;
-    (!span.is_empty() && !already_redacted && keys.contains(key)).then_some(span)
+    let value = &text[value_start..found.end];
+    let span = if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
+        value_start + 1..found.end - 1
+    } else {
+        value_start..found.end
+    };
+    let redacted_already = &text[span.clone()] == REDACTED;
+    let sensitive =
+        !span.is_empty() && !redacted_already && keys.contains(&text[key_start..key_end]);
+    sensitive.then_some(span)
 }

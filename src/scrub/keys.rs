@@ -65,10 +65,22 @@ impl SensitiveKeys {
     pub(super) fn contains(&self, key: &str) -> bool {
         let folded = fold(key);
         // `x-` marks a custom HTTP header: `X-Api-Key` is an `api_key`.
-        self.folded.contains(folded.as_slice())
+        self.has(&folded)
             || folded
                 .strip_prefix(b"x_")
-                .is_some_and(|rest| self.folded.contains(rest))
+                .is_some_and(|rest| self.has(rest))
+    }
+
+    fn has(&self, folded: &[u8]) -> bool {
+        self.folded.contains(folded)
+    }
+
+    /// The words of each folded key: `api_key` is `["api", "key"]`.
+    pub(super) fn words(&self) -> impl Iterator<Item = impl Iterator<Item = &str>> {
+        self.folded.iter().map(|key| {
+            // Folding keeps UTF-8 intact: it only drops and inserts ASCII bytes.
+            std::str::from_utf8(key).unwrap_or_default().split('_')
+        })
     }
 }
 

@@ -76,22 +76,26 @@ struct Finding {
 
 impl Scrubber {
     pub fn new(options: ScrubOptions) -> Scrubber {
-        let patterns = DETECTORS.map(Detector::pattern);
-        // The patterns are constants, covered by the tests: failing to compile one is a bug.
-        let any_match = RegexSet::new(patterns).expect("scrub patterns compile");
+        let keys = SensitiveKeys::new(&options.sensitive_keys);
+        let patterns = DETECTORS.map(|detector| detector.pattern(&keys));
+        // The patterns are built from constants and escaped key names, and the tests compile
+        // them: failing to compile one is a bug, not bad input.
+        let any_match =
+            RegexSet::new(patterns.iter().map(|p| p.as_ref())).expect("scrub patterns compile");
         let detectors = DETECTORS
-            .iter()
-            .map(|&detector| {
+            .into_iter()
+            .zip(&patterns)
+            .map(|(detector, pattern)| {
                 (
                     detector,
-                    Regex::new(detector.pattern()).expect("scrub pattern compiles"),
+                    Regex::new(pattern).expect("scrub pattern compiles"),
                 )
             })
             .collect();
         Scrubber {
             any_match,
             detectors,
-            keys: SensitiveKeys::new(&options.sensitive_keys),
+            keys,
         }
     }
 

@@ -145,3 +145,49 @@ fn configured_keys_are_added_to_the_defaults() {
     );
     assert!(!Scrubber::new(ScrubOptions::default()).is_sensitive_key("stripe_signature"));
 }
+
+#[test]
+fn pairs_in_text_are_redacted_only_under_whole_sensitive_keys() {
+    let scrubber = Scrubber::new(ScrubOptions::default());
+    let unchanged = [
+        "db.password=x",
+        r#"{"user.password": "x"}"#,
+        "my_token=abc",
+        "token_count=5",
+        "password=[REDACTED]",
+    ];
+    for text in unchanged {
+        assert_eq!(scrubber.scrub_text(text), text);
+    }
+    assert_eq!(
+        scrubber.scrub_text("--password=x -v"),
+        "--password=[REDACTED] -v"
+    );
+    assert_eq!(
+        scrubber.scrub_text("a=1&API_KEY=z"),
+        "a=1&API_KEY=[REDACTED]"
+    );
+    assert_eq!(
+        scrubber.scrub_text(r#"{"Token" : "a\"b"}"#),
+        r#"{"Token" : "[REDACTED]"}"#
+    );
+}
+
+#[test]
+fn configured_keys_with_pattern_characters_or_non_ascii_letters_work() {
+    let options = ScrubOptions {
+        sensitive_keys: vec!["sig(v1)+".to_owned(), "ключ".to_owned()],
+    };
+    let scrubber = Scrubber::new(options);
+    assert_eq!(
+        scrubber.scrub_text("sig(v1)+=abc next"),
+        "sig(v1)+=[REDACTED] next"
+    );
+    assert!(scrubber.is_sensitive_key("ключ"));
+    let mut attributes = json!({"ключ": "значение", "name": "x"});
+    assert_eq!(
+        scrubber.scrub_attributes(attributes.as_object_mut().unwrap()),
+        1
+    );
+    assert_eq!(attributes, json!({"ключ": "[REDACTED]", "name": "x"}));
+}
