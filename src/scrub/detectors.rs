@@ -8,7 +8,7 @@ use super::checks;
 use super::keys::SensitiveKeys;
 
 /// The kinds of PII, in order of precedence when two findings cover the same span.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Detector {
     /// `password=…` or `"password": "…"` inside text.
     SensitivePair,
@@ -23,6 +23,7 @@ pub(super) enum Detector {
     Ipv4,
 }
 
+/// Every detector, in the order of precedence.
 pub(super) const DETECTORS: [Detector; 10] = [
     Detector::SensitivePair,
     Detector::Jwt,
@@ -172,4 +173,23 @@ fn sensitive_value(text: &str, found: Range<usize>, keys: &SensitiveKeys) -> Opt
     let sensitive =
         !span.is_empty() && !redacted_already && keys.contains(&text[key_start..key_end]);
     sensitive.then_some(span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detectors_are_listed_once_each_in_order_of_precedence() {
+        assert!(DETECTORS.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn every_pattern_compiles_with_the_minimal_regex_features() {
+        let keys = SensitiveKeys::new(&[]);
+        for detector in DETECTORS {
+            regex::Regex::new(&detector.pattern(&keys))
+                .unwrap_or_else(|e| panic!("{detector:?}: {e}"));
+        }
+    }
 }

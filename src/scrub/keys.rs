@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use smallvec::SmallVec;
 
-/// The keys whose values are always redacted, in their folded form (see [`fold`]).
+/// The keys whose values are always redacted, folded: lower case, words joined by `_`.
 pub const DEFAULT_SENSITIVE_KEYS: &[&str] = &[
     "password",
     "passwd",

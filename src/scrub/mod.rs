@@ -13,6 +13,9 @@
 //! | bearer credential: `Bearer abc123…` keeps the word | `Bearer [REDACTED:token]` |
 //! | value under a sensitive key: attribute, `key=value`, `"key": "value"` | `[REDACTED]` |
 //!
+//! The worker scrubs messages, attribute values, error messages and breadcrumbs with this,
+//! unless `privacy_mode` is set (which means: skip automatic scrubbing).
+//!
 //! Numbers that only look alike stay: UUIDs, hex ids and git SHAs, timestamps and dates,
 //! durations, versions (`1.2.3`, `v10.0.19041`, `1.2.3.4.5`), ports, prices, order numbers and
 //! bare digit runs (a phone number needs a phone shape; a card needs a brand prefix and Luhn).
@@ -29,9 +32,14 @@
 //! replaced, objects and arrays included; `null` stays `null`. Other JSON values are walked and
 //! their strings scrubbed; numbers, booleans and object keys are left as they are.
 //!
+//! Not found, on purpose: North American numbers written with spaces only (`555 123 4567`,
+//! as lists of sizes are), phone numbers in national formats without a `+`, keys that merely
+//! end in a sensitive name (`db_password`, `user.password`: add them to the options).
+//!
 //! Cost: a string that holds nothing to redact is scanned once by one automaton of all the
 //! patterns and comes back borrowed, without allocating; the patterns that matched there run
-//! alone, and their matches are checked in code before anything is replaced.
+//! alone, and their matches are checked in code before anything is replaced. `cargo bench
+//! --bench scrub` measures it per entry.
 
 mod checks;
 mod detectors;
@@ -71,7 +79,6 @@ pub struct Scrubber {
 struct Finding {
     span: Range<usize>,
     detector: Detector,
-    precedence: usize,
 }
 
 impl Scrubber {
@@ -120,23 +127,22 @@ impl Scrubber {
             return None;
         }
         let mut findings = Vec::new();
-        for precedence in matching.iter() {
-            let (detector, regex) = &self.detectors[precedence];
+        for index in matching.iter() {
+            let (detector, regex) = &self.detectors[index];
             findings.extend(regex.find_iter(text).filter_map(|found| {
                 let span = detector.redaction(text, found.range(), &self.keys)?;
                 Some(Finding {
                     span,
                     detector: *detector,
-                    precedence,
                 })
             }));
         }
         if findings.is_empty() {
             return None;
         }
-        // Earliest first, then the longest, then by precedence; a finding inside an earlier
-        // one is already covered.
-        findings.sort_unstable_by_key(|f| (f.span.start, Reverse(f.span.end), f.precedence));
+        // Earliest first, then the longest, then by precedence; a finding that starts inside an
+        // earlier one is dropped.
+        findings.sort_unstable_by_key(|f| (f.span.start, Reverse(f.span.end), f.detector));
         let mut scrubbed = String::with_capacity(text.len());
         let mut copied_to = 0;
         let mut replacements = 0;

@@ -191,3 +191,21 @@ fn configured_keys_with_pattern_characters_or_non_ascii_letters_work() {
     );
     assert_eq!(attributes, json!({"ключ": "[REDACTED]", "name": "x"}));
 }
+
+#[test]
+fn module_docs_list_every_default_key() {
+    let docs: String = include_str!("mod.rs")
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let documented: Vec<&str> = docs
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    for key in super::DEFAULT_SENSITIVE_KEYS {
+        assert!(
+            documented.contains(key),
+            "{key} missing from the module docs"
+        );
+    }
+}
