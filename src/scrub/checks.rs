@@ -296,16 +296,21 @@ pub(super) fn is_email(candidate: &str) -> bool {
     !local.trim_matches('.').is_empty() && !image
 }
 
+/// An IPv4 address other than `0.0.0.0`, which names no one (`listening on 0.0.0.0:8080`).
 pub(super) fn is_ipv4(candidate: &str) -> bool {
-    candidate.parse::<Ipv4Addr>().is_ok()
+    candidate
+        .parse::<Ipv4Addr>()
+        .is_ok_and(|address| !address.is_unspecified())
 }
 
-/// An IPv6 address (with an embedded IPv4 tail or a `%zone`), not just `::`.
+/// An IPv6 address (with an embedded IPv4 tail or a `%zone`) other than `::`.
 pub(super) fn is_ipv6(candidate: &str) -> bool {
     let address = candidate
         .split_once('%')
         .map_or(candidate, |(address, _)| address);
-    address != "::" && address.parse::<Ipv6Addr>().is_ok()
+    address
+        .parse::<Ipv6Addr>()
+        .is_ok_and(|address| !address.is_unspecified())
 }
 
 /// A JWT (or JWS/JWE compact form): its first segment decodes to a JSON object.

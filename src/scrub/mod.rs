@@ -8,7 +8,7 @@
 //! | payment card, 13–19 digits, bare or grouped by spaces or dashes, brand prefix and Luhn checked | `[REDACTED:card]` |
 //! | US SSN `123-45-6789` (area not 000/666/9xx, group not 00, serial not 0000) | `[REDACTED:ssn]` |
 //! | IBAN, bare or in groups of four, country length and mod-97 checked | `[REDACTED:iban]` |
-//! | IPv4 and IPv6 addresses (compressed, IPv4-mapped, with a zone) | `[REDACTED:ip]` |
+//! | IPv4 and IPv6 addresses (compressed, IPv4-mapped, with a zone), but not `0.0.0.0` or `::` | `[REDACTED:ip]` |
 //! | JWT: three base64url segments whose first decodes to a JSON object | `[REDACTED:jwt]` |
 //! | bearer credential: `Bearer abc123…` keeps the word | `Bearer [REDACTED:token]` |
 //! | value under a sensitive key: attribute, `key=value`, `"key": "value"` | `[REDACTED]` |
