@@ -69,8 +69,8 @@ pub struct ScrubOptions {
 
 /// Built once per client and shared (it is `Send + Sync`; put it in an `Arc`).
 pub struct Scrubber {
-    /// Tells in one pass which patterns match anywhere in a text, so that clean text costs one
-    /// scan and each pattern runs only where it can find something.
+    /// Tells in one pass whether, and then which, patterns match anywhere in a text, so that
+    /// clean text costs one scan and each pattern runs only where it can find something.
     any_match: RegexSet,
     detectors: Vec<(Detector, Regex)>,
     keys: SensitiveKeys,
@@ -122,10 +122,11 @@ impl Scrubber {
     /// The scrubbed text and the number of replacements, or `None` when there is nothing to
     /// replace.
     fn redact(&self, text: &str) -> Option<(String, usize)> {
-        let matching = self.any_match.matches(text);
-        if !matching.matched_any() {
+        // Whether anything matches is a cheaper scan than which patterns do: most text is clean.
+        if !self.any_match.is_match(text) {
             return None;
         }
+        let matching = self.any_match.matches(text);
         let mut findings = Vec::new();
         for index in matching.iter() {
             let (detector, regex) = &self.detectors[index];
