@@ -26,6 +26,7 @@ pub mod pipeline;
 mod protocols;
 mod random;
 mod sampling;
+pub mod scrub;
 pub mod span;
 pub mod trace;
 pub mod transport;
