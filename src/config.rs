@@ -109,6 +109,8 @@ pub struct Config {
     pub sample_rate: f64,
     pub max_breadcrumbs: usize,
     pub compression: bool,
+    /// The gzip level, 1 (fastest) to 9 (smallest), when `compression` is on.
+    pub compression_level: u32,
     pub debug: bool,
     /// LogFlux: keep the session key on disk and reuse it across restarts.
     pub key_persistence: bool,
@@ -162,6 +164,7 @@ impl Default for Config {
             sample_rate: 1.0,
             max_breadcrumbs: 100,
             compression: false,
+            compression_level: DEFAULT_COMPRESSION_LEVEL,
             debug: false,
             key_persistence: true,
             key_persistence_path: None,
@@ -194,11 +197,17 @@ pub const KEYS: &[&str] = &[
     "sample_rate",
     "max_breadcrumbs",
     "compression",
+    "compression_level",
     "debug",
     "key_persistence",
     "key_persistence_path",
     "key_rotation_days",
 ];
+
+/// gzip's fastest level. Measured on ~270-byte LogFlux entries (BENCHMARKS.md): level 1
+/// takes a third of the time of level 2 and above (zlib-rs's level 1 needs no dynamic
+/// Huffman tables) for 231 bytes of output instead of 192.
+pub const DEFAULT_COMPRESSION_LEVEL: u32 = 1;
 
 /// Upper bounds that keep a typo from reserving gigabytes or spawning hundreds of threads.
 const MAX_QUEUE_SIZE: usize = 1 << 24;
@@ -278,6 +287,7 @@ impl Config {
                         .map_err(|_| ConfigError::new(key, "expected gzip, none, true or false"))?,
                 }
             }
+            "compression_level" => self.compression_level = integer(key, value, 1, 9)? as u32,
             "debug" => self.debug = boolean(key, value)?,
             "key_persistence" => self.key_persistence = boolean(key, value)?,
             "key_persistence_path" => self.key_persistence_path = optional(value),
@@ -407,6 +417,7 @@ mod tests {
             ("sample_rate", "0.5"),
             ("max_breadcrumbs", "10"),
             ("compression", "gzip"),
+            ("compression_level", "6"),
             ("debug", "off"),
             ("key_persistence", "false"),
             ("key_persistence_path", "/tmp/sessions"),
@@ -422,6 +433,35 @@ mod tests {
         assert_eq!(config.min_level, Level::Warning);
         assert_eq!(config.overflow, Overflow::Block);
         assert!(config.compression && config.privacy_mode && !config.debug);
+        assert_eq!(config.compression_level, 6);
+    }
+
+    #[test]
+    fn compression_levels_are_one_to_nine() {
+        let mut config = Config::new("x");
+        assert_eq!(config.compression_level, DEFAULT_COMPRESSION_LEVEL);
+        for level in ["1", "9", " 4 "] {
+            config.set("compression_level", level).unwrap();
+            assert_eq!(
+                config.compression_level,
+                level.trim().parse::<u32>().unwrap()
+            );
+        }
+        let out_of_range = config.set("compression_level", "10").unwrap_err();
+        assert!(out_of_range.reason.contains("1 to 9"), "{out_of_range}");
+        for bad in ["0", "10", "fast", "-1", ""] {
+            let err = config.set("compression_level", bad).unwrap_err();
+            assert_eq!(err.key, "compression_level");
+            assert!(err.to_string().contains("compression_level"), "{err}");
+        }
+        let env = |name: &str| (name == "FERROLOG_COMPRESSION_LEVEL").then(|| "7".to_owned());
+        config.apply_env_from(env).unwrap();
+        assert_eq!(config.compression_level, 7);
+        let bad = |name: &str| (name == "FERROLOG_COMPRESSION_LEVEL").then(|| "11".to_owned());
+        assert_eq!(
+            config.apply_env_from(bad).unwrap_err().key,
+            "FERROLOG_COMPRESSION_LEVEL"
+        );
     }
 
     #[test]

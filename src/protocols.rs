@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use flate2::Compression;
 use serde_json::Map;
 
 use crate::config::{Config, ConfigError, Protocol};
@@ -82,7 +83,7 @@ impl Choice {
     pub fn encoder(&self) -> Box<dyn Encoder> {
         match self {
             Choice::LuminaLog(config, diagnostics) => {
-                Box::new(LuminaLogEncoder::new(luminalog::Options {
+                let encoder = LuminaLogEncoder::new(luminalog::Options {
                     endpoint: config.endpoint.clone(),
                     api_key: config.api_key.clone(),
                     environment: config.environment.clone(),
@@ -90,21 +91,25 @@ impl Choice {
                     privacy_mode: config.privacy_mode,
                     gzip: config.compression,
                     diagnostics: *diagnostics,
-                }))
+                });
+                Box::new(encoder.with_gzip_level(gzip_level(config)))
             }
-            Choice::Otlp(config) => Box::new(OtlpEncoder::new(otlp::Options {
-                endpoint: config.endpoint.clone(),
-                logs_endpoint: None,
-                traces_endpoint: None,
-                metrics_endpoint: None,
-                headers: Vec::new(),
-                source: config.source.clone(),
-                environment: config.environment.clone(),
-                release: config.release.clone(),
-                resource_attributes: Map::new(),
-                gzip: config.compression,
-                debug: config.debug,
-            })),
+            Choice::Otlp(config) => {
+                let encoder = OtlpEncoder::new(otlp::Options {
+                    endpoint: config.endpoint.clone(),
+                    logs_endpoint: None,
+                    traces_endpoint: None,
+                    metrics_endpoint: None,
+                    headers: Vec::new(),
+                    source: config.source.clone(),
+                    environment: config.environment.clone(),
+                    release: config.release.clone(),
+                    resource_attributes: Map::new(),
+                    gzip: config.compression,
+                    debug: config.debug,
+                });
+                Box::new(encoder.with_gzip_level(gzip_level(config)))
+            }
             Choice::LogFlux {
                 config,
                 diagnostics,
@@ -120,7 +125,7 @@ impl Choice {
                     environment: config.environment.clone(),
                     release: config.release.clone(),
                 },
-                compress: config.compression,
+                gzip: config.compression.then(|| gzip_level(config)),
                 session_file: session_file.clone(),
                 session: Arc::clone(session),
                 refused: Arc::clone(refused),
@@ -128,6 +133,11 @@ impl Choice {
             })),
         }
     }
+}
+
+/// The one reading of `compression_level` every protocol's gzip uses.
+fn gzip_level(config: &Config) -> Compression {
+    Compression::new(config.compression_level)
 }
 
 /// Where the LogFlux session persists, unless persistence is off.
