@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use flate2::read::MultiGzDecoder;
+use flate2::bufread::MultiGzDecoder;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// deflate's largest window: entries may reach 1 MiB. A smaller one would not make small
@@ -65,9 +65,11 @@ pub(crate) fn is_gzip(data: &[u8]) -> bool {
     data.starts_with(&[0x1f, 0x8b])
 }
 
-/// Inflates `data`, reading at most one byte past `limit` whatever it claims to hold.
+/// Inflates `data`, reading at most one byte past `limit` whatever it claims to hold. The
+/// slice is read in place (no 32 KiB read buffer per part), into room for a typical JSON
+/// ratio, so that a small part costs the collector a few allocations, not a dozen.
 pub(crate) fn gunzip(data: &[u8], limit: usize) -> Result<Vec<u8>, GunzipError> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit + 1));
     MultiGzDecoder::new(data)
         .take(limit as u64 + 1)
         .read_to_end(&mut out)
