@@ -191,6 +191,49 @@ mod tests {
     }
 
     #[test]
+    fn the_compression_level_reaches_the_request_gzip() {
+        use std::io::Read;
+
+        use crate::entry::Record;
+        use crate::level::Level;
+
+        let records: Vec<Record> = (0..300)
+            .map(|i| {
+                let message = format!("GET /api/orders/{} completed in {}ms", i % 13, i % 7);
+                let pairs = [("route", "/api/orders"), ("status", "200")];
+                Record::with_pairs(Level::Info, &message, pairs.into_iter(), Arc::default())
+                    .unwrap()
+            })
+            .collect();
+        for protocol in ["luminalog", "otlp"] {
+            let body = |level: &str| {
+                let options = [
+                    ("protocol", protocol),
+                    ("compression", "gzip"),
+                    ("compression_level", level),
+                ];
+                let mut encoder = choose("k", &options).unwrap().encoder();
+                encoder.encode(&records).request.body
+            };
+            let (fast, best) = (body("1"), body("9"));
+            assert!(
+                best.len() < fast.len(),
+                "{protocol}: {} vs {}",
+                best.len(),
+                fast.len()
+            );
+            let inflate = |body: &[u8]| {
+                let mut json = Vec::new();
+                flate2::read::GzDecoder::new(body)
+                    .read_to_end(&mut json)
+                    .unwrap();
+                json
+            };
+            assert_eq!(inflate(&fast), inflate(&best), "{protocol}");
+        }
+    }
+
+    #[test]
     fn only_luminalog_clamps_the_batch_size() {
         assert_eq!(choose("k", &[]).unwrap().batch_size(10), 50);
         assert_eq!(choose("k", &[]).unwrap().batch_size(1000), 500);
