@@ -98,6 +98,11 @@ pub struct Entry<'a> {
     pub timestamp: &'a str,
 }
 
+/// gzip's header and trailer (18 bytes) and deflate's block overhead, rounded up.
+const GZIP_FRAMING: usize = 64;
+/// Above this many bytes of JSON, a part's body is not sized for the whole entry up front.
+const LARGE_ENTRY: usize = 64 * 1024;
+
 /// Builds parts, keeping one gzip state and one cipher for all of them.
 pub struct PartEncoder {
     gzip: Option<Gzip>,
@@ -131,8 +136,11 @@ impl PartEncoder {
                 limit,
             });
         }
-        // Room for the gzip framing and the tag: the body is built once, in place.
-        let mut body = Vec::with_capacity(entry.json.len() + 64 + TAG_LEN);
+        // The body is built once, in place. A small entry barely shrinks in gzip, so it gets
+        // room for all of it, the framing and the tag; a large one grows as it compresses
+        // instead of holding its full size for as long as its batch waits.
+        let room = entry.json.len().min(LARGE_ENTRY) + GZIP_FRAMING + TAG_LEN;
+        let mut body = Vec::with_capacity(room);
         match &mut self.gzip {
             Some(gzip) => gzip.compress_into(entry.json, &mut body),
             None => body.extend_from_slice(entry.json),

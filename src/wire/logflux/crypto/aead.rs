@@ -82,7 +82,8 @@ impl Sealer {
         }
     }
 
-    /// Whether this sealer seals under `key`.
+    /// Whether this sealer seals under `key`. Not a constant-time comparison, and need not
+    /// be: both are this process's own session keys, never input from outside.
     pub fn is_for(&self, key: &AesKey) -> bool {
         self.key == *key
     }
