@@ -125,6 +125,8 @@ pub struct Config {
     pub error_storm_window: Duration,
     pub max_breadcrumbs: usize,
     pub compression: bool,
+    /// The gzip level, 1 (fastest) to 9 (smallest), when `compression` is on.
+    pub compression_level: u32,
     pub debug: bool,
     /// For the bindings: `false` makes SDK errors raise in the host language instead of being
     /// counted and reported. The core never panics into its host either way.
@@ -194,6 +196,7 @@ impl Default for Config {
             error_storm_window: Duration::from_secs(60),
             max_breadcrumbs: 100,
             compression: false,
+            compression_level: DEFAULT_COMPRESSION_LEVEL,
             debug: false,
             failsafe: true,
             key_persistence: true,
@@ -237,6 +240,7 @@ pub const KEYS: &[&str] = &[
     "error_storm_window",
     "max_breadcrumbs",
     "compression",
+    "compression_level",
     "debug",
     "failsafe",
     "key_persistence",
@@ -247,6 +251,11 @@ pub const KEYS: &[&str] = &[
 
 /// LogFlux's static discovery service (spec §3).
 pub const DEFAULT_DISCOVERY_URL: &str = "https://discover.{region}.logflux.io";
+
+/// gzip's fastest level. Measured on ~270-byte LogFlux entries (BENCHMARKS.md): level 1
+/// takes a third of the time of level 2 and above (zlib-rs's level 1 needs no dynamic
+/// Huffman tables) for 231 bytes of output instead of 192.
+pub const DEFAULT_COMPRESSION_LEVEL: u32 = 1;
 
 /// Upper bounds that keep a typo from reserving gigabytes or spawning hundreds of threads.
 const MAX_QUEUE_SIZE: usize = 1 << 24;
@@ -328,6 +337,7 @@ impl Config {
                         .map_err(|_| ConfigError::new(key, "expected gzip, none, true or false"))?,
                 }
             }
+            "compression_level" => self.compression_level = integer(key, value, 1, 9)? as u32,
             "debug" => self.debug = boolean(key, value)?,
             "failsafe" => self.failsafe = boolean(key, value)?,
             "key_persistence" => self.key_persistence = boolean(key, value)?,
@@ -485,6 +495,7 @@ mod tests {
             ("error_storm_window", "30s"),
             ("max_breadcrumbs", "10"),
             ("compression", "gzip"),
+            ("compression_level", "6"),
             ("debug", "off"),
             ("failsafe", "true"),
             ("key_persistence", "false"),
@@ -505,6 +516,35 @@ mod tests {
         assert_eq!(config.discovery_url, None);
         config.set("discovery_url", "http://127.0.0.1:9/").unwrap();
         assert_eq!(config.discovery_url.as_deref(), Some("http://127.0.0.1:9/"));
+        assert_eq!(config.compression_level, 6);
+    }
+
+    #[test]
+    fn compression_levels_are_one_to_nine() {
+        let mut config = Config::new("x");
+        assert_eq!(config.compression_level, DEFAULT_COMPRESSION_LEVEL);
+        for level in ["1", "9", " 4 "] {
+            config.set("compression_level", level).unwrap();
+            assert_eq!(
+                config.compression_level,
+                level.trim().parse::<u32>().unwrap()
+            );
+        }
+        let out_of_range = config.set("compression_level", "10").unwrap_err();
+        assert!(out_of_range.reason.contains("1 to 9"), "{out_of_range}");
+        for bad in ["0", "10", "fast", "-1", ""] {
+            let err = config.set("compression_level", bad).unwrap_err();
+            assert_eq!(err.key, "compression_level");
+            assert!(err.to_string().contains("compression_level"), "{err}");
+        }
+        let env = |name: &str| (name == "FERROLOG_COMPRESSION_LEVEL").then(|| "7".to_owned());
+        crate::env::apply(&mut config, env).unwrap();
+        assert_eq!(config.compression_level, 7);
+        let bad = |name: &str| (name == "FERROLOG_COMPRESSION_LEVEL").then(|| "11".to_owned());
+        assert_eq!(
+            crate::env::apply(&mut config, bad).unwrap_err().key,
+            "FERROLOG_COMPRESSION_LEVEL"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use flate2::Compression;
 use serde_json::Map;
 
 use crate::config::{Config, ConfigError, Protocol};
@@ -88,7 +89,7 @@ impl Choice {
     pub fn encoder(&self) -> Box<dyn Encoder> {
         match self {
             Choice::LuminaLog(config, diagnostics) => {
-                Box::new(LuminaLogEncoder::new(luminalog::Options {
+                let encoder = LuminaLogEncoder::new(luminalog::Options {
                     endpoint: config.endpoint.clone(),
                     api_key: config.api_key.clone(),
                     environment: config.environment.clone(),
@@ -96,21 +97,25 @@ impl Choice {
                     privacy_mode: config.privacy_mode,
                     gzip: config.compression,
                     diagnostics: *diagnostics,
-                }))
+                });
+                Box::new(encoder.with_gzip_level(gzip_level(config)))
             }
-            Choice::Otlp(config) => Box::new(OtlpEncoder::new(otlp::Options {
-                endpoint: config.endpoint.clone(),
-                logs_endpoint: None,
-                traces_endpoint: None,
-                metrics_endpoint: None,
-                headers: Vec::new(),
-                source: config.source.clone(),
-                environment: config.environment.clone(),
-                release: config.release.clone(),
-                resource_attributes: Map::new(),
-                gzip: config.compression,
-                debug: config.debug,
-            })),
+            Choice::Otlp(config) => {
+                let encoder = OtlpEncoder::new(otlp::Options {
+                    endpoint: config.endpoint.clone(),
+                    logs_endpoint: None,
+                    traces_endpoint: None,
+                    metrics_endpoint: None,
+                    headers: Vec::new(),
+                    source: config.source.clone(),
+                    environment: config.environment.clone(),
+                    release: config.release.clone(),
+                    resource_attributes: Map::new(),
+                    gzip: config.compression,
+                    debug: config.debug,
+                });
+                Box::new(encoder.with_gzip_level(gzip_level(config)))
+            }
             Choice::LogFlux {
                 config,
                 diagnostics,
@@ -130,7 +135,7 @@ impl Choice {
                     environment: config.environment.clone(),
                     release: config.release.clone(),
                 },
-                compress: config.compression,
+                gzip: config.compression.then(|| gzip_level(config)),
                 session_dir: session_dir.clone(),
                 key_rotation_days: config.key_rotation_days,
                 session: Arc::clone(session),
@@ -139,6 +144,11 @@ impl Choice {
             })),
         }
     }
+}
+
+/// The one reading of `compression_level` every protocol's gzip uses.
+fn gzip_level(config: &Config) -> Compression {
+    Compression::new(config.compression_level)
 }
 
 /// The directory LogFlux sessions persist in, unless persistence is off.
@@ -188,6 +198,49 @@ mod tests {
             matches!(choose("", &[("protocol", "otlp")]), Ok(Choice::Otlp(_))),
             "OTLP needs no key"
         );
+    }
+
+    #[test]
+    fn the_compression_level_reaches_the_request_gzip() {
+        use std::io::Read;
+
+        use crate::entry::Record;
+        use crate::level::Level;
+
+        let records: Vec<Record> = (0..300)
+            .map(|i| {
+                let message = format!("GET /api/orders/{} completed in {}ms", i % 13, i % 7);
+                let pairs = [("route", "/api/orders"), ("status", "200")];
+                Record::with_pairs(Level::Info, &message, pairs.into_iter(), Arc::default())
+                    .unwrap()
+            })
+            .collect();
+        for protocol in ["luminalog", "otlp"] {
+            let body = |level: &str| {
+                let options = [
+                    ("protocol", protocol),
+                    ("compression", "gzip"),
+                    ("compression_level", level),
+                ];
+                let mut encoder = choose("k", &options).unwrap().encoder();
+                encoder.encode(&records).unwrap().request.body
+            };
+            let (fast, best) = (body("1"), body("9"));
+            assert!(
+                best.len() < fast.len(),
+                "{protocol}: {} vs {}",
+                best.len(),
+                fast.len()
+            );
+            let inflate = |body: &[u8]| {
+                let mut json = Vec::new();
+                flate2::read::GzDecoder::new(body)
+                    .read_to_end(&mut json)
+                    .unwrap();
+                json
+            };
+            assert_eq!(inflate(&fast), inflate(&best), "{protocol}");
+        }
     }
 
     #[test]

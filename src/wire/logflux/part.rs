@@ -4,10 +4,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::crypto::{AesKey, CryptoError, Nonce};
+use flate2::Compression;
+
+use super::crypto::{AesKey, CryptoError, Nonce, Sealer, TAG_LEN};
 use super::gzip::{self, GunzipError, Gzip};
 use super::multipart::Part;
 use super::{Limits, Session};
+use crate::config::DEFAULT_COMPRESSION_LEVEL;
 use crate::entry::EntryKind;
 
 pub const CONTENT_TYPE: &str = "Content-Type";
@@ -95,16 +98,31 @@ pub struct Entry<'a> {
     pub timestamp: &'a str,
 }
 
-/// Builds parts, keeping one gzip state for all of them.
+/// gzip's header and trailer (18 bytes) and deflate's block overhead, rounded up.
+const GZIP_FRAMING: usize = 64;
+/// Above this many bytes of JSON, a part's body is not sized for the whole entry up front.
+const LARGE_ENTRY: usize = 64 * 1024;
+
+/// Builds parts, keeping one gzip state and one cipher for all of them.
 pub struct PartEncoder {
     gzip: Option<Gzip>,
+    /// Expanded from the session key on first use, and again when a new session brings a
+    /// new key.
+    sealer: Option<Sealer>,
 }
 
 impl PartEncoder {
-    /// `compress` is the client's compression option (on by default in spec §8).
+    /// `compress` is the client's compression option (on by default in spec §8), at the
+    /// default level.
     pub fn new(compress: bool) -> PartEncoder {
+        PartEncoder::with_compression(compress.then(|| Compression::new(DEFAULT_COMPRESSION_LEVEL)))
+    }
+
+    /// Compresses at `level`, or not at all when `None`.
+    pub fn with_compression(level: Option<Compression>) -> PartEncoder {
         PartEncoder {
-            gzip: compress.then(Gzip::new),
+            gzip: level.map(Gzip::new),
+            sealer: None,
         }
     }
 
@@ -118,25 +136,41 @@ impl PartEncoder {
                 limit,
             });
         }
-        let data = match &mut self.gzip {
-            Some(gzip) => gzip.compress(entry.json),
-            None => entry.json.to_vec(),
-        };
+        // The body is built once, in place. A small entry barely shrinks in gzip, so it gets
+        // room for all of it, the framing and the tag; a large one grows as it compresses
+        // instead of holding its full size for as long as its batch waits.
+        let room = entry.json.len().min(LARGE_ENTRY) + GZIP_FRAMING + TAG_LEN;
+        let mut body = Vec::with_capacity(room);
+        match &mut self.gzip {
+            Some(gzip) => gzip.compress_into(entry.json, &mut body),
+            None => body.extend_from_slice(entry.json),
+        }
         let mut headers: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(6);
         let mut header = |name: &'static str, value: String| headers.push((name.into(), value));
         header(CONTENT_TYPE, "application/octet-stream".into());
         header(ENTRY_TYPE, (entry.kind as u8).to_string());
-        let (payload_type, body) = if entry.kind == EntryKind::TelemetryManaged {
-            (PayloadType::Plain, data)
+        let payload_type = if entry.kind == EntryKind::TelemetryManaged {
+            PayloadType::Plain
         } else {
-            let (nonce, sealed) = session.key.seal(&data);
+            let nonce = self.sealer_for(&session.key).seal_in_place(&mut body);
             header(KEY_ID, session.key_id.clone());
             header(NONCE, nonce.to_base64());
-            (PayloadType::Encrypted, sealed)
+            PayloadType::Encrypted
         };
         header(PAYLOAD_TYPE, (payload_type as u8).to_string());
         header(TIMESTAMP, entry.timestamp.to_owned());
         Ok(Part { headers, body })
+    }
+
+    fn sealer_for(&mut self, key: &AesKey) -> &mut Sealer {
+        if !self
+            .sealer
+            .as_ref()
+            .is_some_and(|sealer| sealer.is_for(key))
+        {
+            self.sealer = Some(Sealer::new(key));
+        }
+        self.sealer.get_or_insert_with(|| Sealer::new(key))
     }
 }
 
@@ -333,6 +367,42 @@ mod tests {
         assert_eq!(plain.header(ENTRY_TYPE), Some("7"));
         assert_eq!(plain.header(PAYLOAD_TYPE), Some("3"));
         assert_eq!(plain.header(CONTENT_TYPE), Some("application/octet-stream"));
+    }
+
+    #[test]
+    fn a_new_session_key_is_used_at_once() {
+        let (first, second) = (session(), session());
+        let mut encoder = PartEncoder::new(true);
+        for session in [&first, &second, &first] {
+            let part = encoder.encode(&entry(EntryKind::Log), session).unwrap();
+            assert_eq!(open(&part, session).unwrap().json, JSON);
+        }
+    }
+
+    #[test]
+    fn the_level_reaches_the_part_body() {
+        let json: Vec<u8> = (0..300)
+            .flat_map(|i| format!("{{\"k{}\":\"value {i}\"}}", i % 9).into_bytes())
+            .collect();
+        let managed = Entry {
+            json: &json,
+            ..entry(EntryKind::TelemetryManaged)
+        };
+        let session = session();
+        let body = |level| {
+            PartEncoder::with_compression(Some(Compression::new(level)))
+                .encode(&managed, &session)
+                .unwrap()
+        };
+        let (fast, best) = (body(1), body(9));
+        assert!(best.body.len() < fast.body.len());
+        for part in [fast, best] {
+            assert_eq!(open(&part, &session).unwrap().json, json);
+        }
+        let plain = PartEncoder::with_compression(None)
+            .encode(&managed, &session)
+            .unwrap();
+        assert_eq!(plain.body, json);
     }
 
     #[test]

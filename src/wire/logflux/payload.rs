@@ -1,12 +1,14 @@
 //! The v2.0 payload JSON of one entry (spec §7), with the attribute limits of §2 and §10
 //! applied while writing: never by rejecting the entry, always counted.
 
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
+use smallvec::SmallVec;
 
-use crate::entry::Record;
+use crate::entry::{Attributes, Record};
 use crate::wire::members::{type_name, write_members, SpanIds};
-use crate::wire::rfc3339_trimmed;
 
 const MAX_ATTRIBUTES: usize = 50;
 const MAX_KEY_CHARS: usize = 64;
@@ -28,26 +30,123 @@ pub struct Adjustments {
     pub values_truncated: u64,
 }
 
-/// Serializes `record` as its v2.0 payload.
-pub fn payload_json(record: &Record, common: &Common, adjustments: &mut Adjustments) -> Vec<u8> {
+/// Appends `record`'s v2.0 payload to `out`, a buffer the caller reuses across entries.
+/// `timestamp` is the record's `ts` text, which the caller also needs for `X-LF-Timestamp`.
+pub fn write_payload(
+    record: &Record,
+    common: &Common,
+    timestamp: &str,
+    adjustments: &mut Adjustments,
+    out: &mut Vec<u8>,
+) {
     let (source, source_cut) = truncate(&common.source, MAX_SOURCE_CHARS);
-    let attributes = limited_attributes(record.merged_attributes(), adjustments);
     adjustments.values_truncated += u64::from(source_cut);
+    // JSON attributes are parsed here, on the worker; the map must outlive the borrowed view.
+    let parsed;
+    let merged = match record.attributes() {
+        Attributes::Json(_) => {
+            parsed = record.merged_attributes();
+            Merged::from_map(&parsed)
+        }
+        _ => Merged::of_pairs(record),
+    };
     let payload = Payload {
         record,
         common,
         source,
-        attributes,
+        timestamp,
+        attributes: merged.limited(adjustments),
     };
     // Strings, numbers and maps serialize into a Vec without fail.
-    serde_json::to_vec(&payload).unwrap_or_default()
+    let _ = payload.serialize(&mut serde_json::Serializer::new(out));
+}
+
+/// An attribute's text as LogFlux sends it: borrowed from the record or its context when it
+/// is a string, the compact JSON of any other value.
+type Text<'a> = Cow<'a, str>;
+
+/// Attributes of one entry, borrowed where they sit: most entries have a handful, so they
+/// stay on the stack.
+struct Merged<'a>(SmallVec<[(&'a str, Option<Text<'a>>); 8]>);
+
+impl<'a> Merged<'a> {
+    /// Already merged and in bytewise key order (a serde_json map is a B-tree).
+    fn from_map(map: &'a Map<String, Value>) -> Merged<'a> {
+        Merged(map.iter().map(|(k, v)| (k.as_str(), text(v))).collect())
+    }
+
+    /// The logger's context attributes with the record's own pairs on top, as
+    /// [`Record::merged_attributes`] has them, without building that map.
+    fn of_pairs(record: &'a Record) -> Merged<'a> {
+        let context = record.context.attributes();
+        let mut all: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = context
+            .iter()
+            .map(|(k, v)| (k.as_str(), text(v)))
+            .chain(record.pairs().map(|(k, v)| (k, Some(Cow::Borrowed(v)))))
+            .collect();
+        // Stable: of equal keys the later stays last, and the later one wins.
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut merged: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = SmallVec::new();
+        for attribute in all {
+            match merged.last_mut() {
+                Some(last) if last.0 == attribute.0 => *last = attribute,
+                _ => merged.push(attribute),
+            }
+        }
+        Merged(merged)
+    }
+
+    /// Keys 1–64 chars, at most 50 in bytewise key order (the order they are already in,
+    /// which is the order §10 keeps), values cut to 256 chars; nulls left out.
+    fn limited(self, adjustments: &mut Adjustments) -> Merged<'a> {
+        let mut kept = SmallVec::new();
+        for (key, value) in self.0 {
+            // Omitted by the format (§7), not dropped by a limit.
+            let Some(value) = value else { continue };
+            let key_chars = key.chars().count();
+            if key_chars == 0 || key_chars > MAX_KEY_CHARS || kept.len() == MAX_ATTRIBUTES {
+                adjustments.attributes_dropped += 1;
+                continue;
+            }
+            let value = match value {
+                Cow::Borrowed(text) => {
+                    let (cut, was_cut) = truncate(text, MAX_VALUE_CHARS);
+                    adjustments.values_truncated += u64::from(was_cut);
+                    Cow::Borrowed(cut)
+                }
+                Cow::Owned(text) => {
+                    let (cut, was_cut) = truncate(&text, MAX_VALUE_CHARS);
+                    adjustments.values_truncated += u64::from(was_cut);
+                    Cow::Owned(cut.to_owned())
+                }
+            };
+            kept.push((key, Some(value)));
+        }
+        Merged(kept)
+    }
+}
+
+impl Serialize for Merged<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().filter_map(|(k, v)| Some((k, v.as_deref()?))))
+    }
+}
+
+/// A value's attribute text; `None` for null.
+fn text(value: &Value) -> Option<Text<'_>> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(Cow::Borrowed(text)),
+        other => Some(Cow::Owned(other.to_string())),
+    }
 }
 
 struct Payload<'a> {
     record: &'a Record,
     common: &'a Common,
     source: &'a str,
-    attributes: Map<String, Value>,
+    timestamp: &'a str,
+    attributes: Merged<'a>,
 }
 
 impl Serialize for Payload<'_> {
@@ -58,19 +157,12 @@ impl Serialize for Payload<'_> {
         map.serialize_entry("type", type_name(record.kind()))?;
         map.serialize_entry("source", self.source)?;
         map.serialize_entry("level", &record.level.number())?;
-        map.serialize_entry("ts", &rfc3339_trimmed(record.timestamp_ns))?;
-        if !self.attributes.is_empty() {
+        map.serialize_entry("ts", self.timestamp)?;
+        if !self.attributes.0.is_empty() {
             map.serialize_entry("attributes", &self.attributes)?;
         }
-        let meta: Map<String, Value> = [
-            ("environment", &self.common.environment),
-            ("release", &self.common.release),
-        ]
-        .into_iter()
-        .filter_map(|(key, value)| Some((key.to_owned(), Value::String(value.clone()?))))
-        .collect();
-        if !meta.is_empty() {
-            map.serialize_entry("meta", &meta)?;
+        if self.common.environment.is_some() || self.common.release.is_some() {
+            map.serialize_entry("meta", &Meta(self.common))?;
         }
         if record.payload().is_none() {
             map.serialize_entry("message", record.message())?;
@@ -80,33 +172,21 @@ impl Serialize for Payload<'_> {
     }
 }
 
-/// Attributes as LogFlux carries them: string values (others as their compact JSON text, nulls
-/// left out), keys 1–64 chars, at most 50 in bytewise key order, values cut to 256 chars.
-fn limited_attributes(
-    attributes: Map<String, Value>,
-    adjustments: &mut Adjustments,
-) -> Map<String, Value> {
-    let mut limited = 0;
-    let mut kept = Map::new();
-    // A serde_json map iterates in bytewise key order, which is the order §10 keeps.
-    for (key, value) in attributes {
-        let text = match value {
-            // Omitted by the format (§7), not dropped by a limit.
-            Value::Null => continue,
-            Value::String(text) => text,
-            other => other.to_string(),
-        };
-        let key_chars = key.chars().count();
-        if key_chars == 0 || key_chars > MAX_KEY_CHARS || kept.len() == MAX_ATTRIBUTES {
-            limited += 1;
-            continue;
-        }
-        let (value, cut) = truncate(&text, MAX_VALUE_CHARS);
-        adjustments.values_truncated += u64::from(cut);
-        kept.insert(key, Value::String(value.to_owned()));
+/// `meta`: `environment?` then `release?`.
+struct Meta<'a>(&'a Common);
+
+impl Serialize for Meta<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let members = [
+            ("environment", &self.0.environment),
+            ("release", &self.0.release),
+        ];
+        serializer.collect_map(
+            members
+                .into_iter()
+                .filter_map(|(key, value)| Some((key, value.as_deref()?))),
+        )
     }
-    adjustments.attributes_dropped += limited;
-    kept
 }
 
 /// The first `max` characters of `text`, and whether anything was cut.
@@ -123,6 +203,7 @@ mod tests {
     use crate::context::Context;
     use crate::entry::{MetricKind, Payload as EntryPayload};
     use crate::level::Level;
+    use crate::wire::rfc3339_trimmed;
     use std::sync::Arc;
 
     const TS: u64 = 1_767_225_600_000_000_000; // 2026-01-01T00:00:00Z
@@ -140,6 +221,14 @@ mod tests {
             Record::with_json(level, message, json, Arc::new(Context::default())).unwrap();
         record.timestamp_ns = TS;
         record
+    }
+
+    fn payload_json(record: &Record, common: &Common, adjustments: &mut Adjustments) -> Vec<u8> {
+        let mut out = b"kept".to_vec();
+        let timestamp = rfc3339_trimmed(record.timestamp_ns);
+        write_payload(record, common, &timestamp, adjustments, &mut out);
+        assert!(out.starts_with(b"kept"), "appended, not overwritten");
+        out.split_off(4)
     }
 
     fn encode(record: &Record) -> (String, Adjustments) {
@@ -164,6 +253,52 @@ mod tests {
             Adjustments::default(),
             "a null is omitted, not dropped"
         );
+    }
+
+    #[test]
+    fn pairs_over_context_match_the_merged_map() {
+        let context = Context::new(
+            serde_json::json!({"zone": "eu", "user": "ctx", "n": 3, "gone": null, "list": [1, 2]})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
+        let pairs = [
+            ("user", "first"),
+            ("b", "x"),
+            ("user", "last"),
+            ("", "no key"),
+        ];
+        let mut record =
+            Record::with_pairs(Level::Info, "m", pairs.into_iter(), Arc::new(context)).unwrap();
+        record.timestamp_ns = TS;
+        let (json, adjustments) = encode(&record);
+        let payload: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            payload["attributes"],
+            serde_json::json!({"b": "x", "list": "[1,2]", "n": "3", "user": "last", "zone": "eu"})
+        );
+        let keys: Vec<&String> = payload["attributes"].as_object().unwrap().keys().collect();
+        let json_order: Vec<usize> = keys
+            .iter()
+            .map(|k| json.find(&format!("\"{k}\":")).unwrap())
+            .collect();
+        assert!(json_order.windows(2).all(|w| w[0] < w[1]), "sorted: {json}");
+        assert_eq!(adjustments.attributes_dropped, 1, "the empty key");
+
+        let mut as_json = record_of_map(record.merged_attributes());
+        as_json.timestamp_ns = TS;
+        assert_eq!(encode(&as_json), (json, adjustments), "both paths agree");
+    }
+
+    fn record_of_map(map: Map<String, Value>) -> Record {
+        Record::with_json(
+            Level::Info,
+            "m",
+            &Value::Object(map).to_string(),
+            Arc::new(Context::default()),
+        )
+        .unwrap()
     }
 
     #[test]

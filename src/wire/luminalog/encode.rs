@@ -10,6 +10,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::config::DEFAULT_COMPRESSION_LEVEL;
 use crate::diagnostics::Diagnostics;
 use crate::entry::{ErrorReport, Payload, Record};
 use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
@@ -31,6 +32,7 @@ pub struct LuminaLogEncoder {
     project_id: Option<String>,
     privacy_mode: bool,
     gzip: bool,
+    gzip_level: Compression,
     /// Armed until the first 429 warning; re-armed by a success (spec §7).
     quota_warning_armed: bool,
     /// User attributes named like the reserved `ferrolog` member, dropped (spec §4).
@@ -155,10 +157,16 @@ impl LuminaLogEncoder {
             project_id: options.project_id,
             privacy_mode: options.privacy_mode,
             gzip: options.gzip,
+            gzip_level: Compression::new(DEFAULT_COMPRESSION_LEVEL),
             quota_warning_armed: true,
             attributes_dropped: Cell::new(0),
             diagnostics: options.diagnostics,
         }
+    }
+
+    /// The level request bodies are gzipped at, when compression is on.
+    pub(crate) fn with_gzip_level(self, gzip_level: Compression) -> LuminaLogEncoder {
+        LuminaLogEncoder { gzip_level, ..self }
     }
 
     fn entry<'a>(&'a self, record: &'a Record) -> Entry<'a> {
@@ -231,7 +239,7 @@ impl Encoder for LuminaLogEncoder {
         let mut headers = Vec::new();
         let body = if self.gzip {
             headers.push(("Content-Encoding", "gzip".to_owned()));
-            let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
+            let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), self.gzip_level);
             // Writing into a Vec cannot fail.
             let _ = gz.write_all(&json);
             gz.finish().unwrap_or_default()

@@ -8,13 +8,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
+use flate2::Compression;
+
 use super::crypto::AesKey;
 use super::handshake::{
     complete_request_body, init_request_body, parse_complete_response, parse_init_response,
 };
 use super::multipart::{self, Boundary};
 use super::part::{Entry, PartEncoder};
-use super::payload::{payload_json, Adjustments, Common};
+use super::payload::{write_payload, Adjustments, Common};
 use super::{Limits, Session};
 use crate::diagnostics::Diagnostics;
 use crate::entry::{EntryKind, Record};
@@ -102,7 +104,8 @@ pub(crate) struct Options {
     pub api_key: String,
     pub origin: Origin,
     pub common: Common,
-    pub compress: bool,
+    /// The gzip level of every part, `None` when compression is off.
+    pub gzip: Option<Compression>,
     /// The directory sessions persist in; `None` keeps them in memory only.
     pub session_dir: Option<PathBuf>,
     pub key_rotation_days: u32,
@@ -121,6 +124,8 @@ pub struct LogFluxEncoder {
     /// The category of the latest request, which a 507 closes.
     used_category: u8,
     adjustments: Adjustments,
+    /// One entry's payload JSON, its capacity kept from entry to entry.
+    json: Vec<u8>,
 }
 
 /// The quota categories of spec §10, by the entry kinds each holds; a request never mixes
@@ -145,7 +150,8 @@ fn category(kind: EntryKind) -> u8 {
 impl LogFluxEncoder {
     pub(crate) fn new(options: Options) -> LogFluxEncoder {
         LogFluxEncoder {
-            parts: PartEncoder::new(options.compress),
+            parts: PartEncoder::with_compression(options.gzip),
+            json: Vec::new(),
             options,
             used_key_id: None,
             used_category: 0,
@@ -328,11 +334,18 @@ impl Encoder for LogFluxEncoder {
         let mut excluded = 0;
         if let Some(session) = session.as_ref() {
             for record in records {
-                let json = payload_json(record, &self.options.common, &mut self.adjustments);
                 let timestamp = rfc3339_trimmed(record.timestamp_ns);
+                self.json.clear();
+                write_payload(
+                    record,
+                    &self.options.common,
+                    &timestamp,
+                    &mut self.adjustments,
+                    &mut self.json,
+                );
                 let entry = Entry {
                     kind: record.kind(),
-                    json: &json,
+                    json: &self.json,
                     timestamp: &timestamp,
                 };
                 match self.parts.encode(&entry, session) {
@@ -424,7 +437,7 @@ mod tests {
                 environment: None,
                 release: None,
             },
-            compress: true,
+            gzip: Some(Compression::fast()),
             session_dir: None,
             key_rotation_days: 0,
             session: Arc::default(),

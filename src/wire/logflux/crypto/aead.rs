@@ -3,12 +3,13 @@
 
 use std::fmt;
 
-use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit};
 use aes_gcm::Aes256Gcm;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use super::nonces::NonceSource;
 use super::{random_bytes, CryptoError};
 
 pub const KEY_LEN: usize = 32;
@@ -41,18 +42,12 @@ impl AesKey {
         &self.0
     }
 
-    /// Encrypts `plaintext` under a fresh nonce: a nonce is never reused under one key because
-    /// each call draws 96 new random bits.
+    /// Encrypts `plaintext` under a fresh nonce, for one-off use; a stream of entries goes
+    /// through one [`Sealer`].
     pub fn seal(&self, plaintext: &[u8]) -> (Nonce, Vec<u8>) {
-        let nonce = Nonce::generate();
-        (nonce, self.seal_with_nonce(&nonce, plaintext))
-    }
-
-    /// Returns ciphertext ‖ tag. Kept private: a caller-chosen nonce is how GCM gets broken.
-    fn seal_with_nonce(&self, nonce: &Nonce, plaintext: &[u8]) -> Vec<u8> {
-        self.cipher()
-            .encrypt(nonce.0.as_ref().into(), plaintext)
-            .expect("AES-GCM encrypts any input shorter than 64 GiB")
+        let mut sealed = plaintext.to_vec();
+        let nonce = Sealer::new(self).seal_in_place(&mut sealed);
+        (nonce, sealed)
     }
 
     /// Opens ciphertext ‖ tag; any alteration, truncation or wrong key is `DecryptFailed`.
@@ -62,10 +57,50 @@ impl AesKey {
             .map_err(|_| CryptoError::DecryptFailed)
     }
 
-    // Built per call rather than held: the expanded key then lives only as long as one
-    // operation, and aes-gcm's `zeroize` feature wipes it on drop.
+    // aes-gcm's `zeroize` feature wipes the expanded key when the cipher is dropped.
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new((&self.0).into())
+    }
+}
+
+/// Seals many plaintexts under one key: the AES key schedule and GHASH key are computed once,
+/// not per entry, and nonces come from a user-space CSPRNG ([`NonceSource`]) rather than a
+/// system call each.
+pub struct Sealer {
+    /// Which key the cipher was expanded from, so that a new session's key is noticed.
+    key: AesKey,
+    cipher: Aes256Gcm,
+    nonces: NonceSource,
+}
+
+impl Sealer {
+    pub fn new(key: &AesKey) -> Sealer {
+        Sealer {
+            key: key.clone(),
+            cipher: key.cipher(),
+            nonces: NonceSource::new(),
+        }
+    }
+
+    /// Whether this sealer seals under `key`. Not a constant-time comparison, and need not
+    /// be: both are this process's own session keys, never input from outside.
+    pub fn is_for(&self, key: &AesKey) -> bool {
+        self.key == *key
+    }
+
+    /// Encrypts `data` in place under a fresh nonce, appending the tag: the buffer becomes
+    /// ciphertext ‖ tag. A nonce is never reused under one key: each call draws 96 new bits.
+    pub fn seal_in_place(&mut self, data: &mut Vec<u8>) -> Nonce {
+        let nonce = Nonce(self.nonces.next());
+        self.seal_with_nonce(&nonce, data);
+        nonce
+    }
+
+    /// Kept private: a caller-chosen nonce is how GCM gets broken.
+    fn seal_with_nonce(&self, nonce: &Nonce, data: &mut Vec<u8>) {
+        self.cipher
+            .encrypt_in_place(nonce.0.as_ref().into(), b"", data)
+            .expect("AES-GCM encrypts any input shorter than 64 GiB");
     }
 }
 
@@ -76,14 +111,10 @@ impl fmt::Debug for AesKey {
 }
 
 /// A 12-byte GCM nonce; on the wire it is the base64 `X-LF-Nonce` header (16 chars).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Nonce([u8; NONCE_LEN]);
 
 impl Nonce {
-    fn generate() -> Nonce {
-        Nonce(random_bytes())
-    }
-
     pub fn as_bytes(&self) -> &[u8; NONCE_LEN] {
         &self.0
     }
@@ -116,7 +147,8 @@ mod tests {
     fn plain_vector_encrypts_byte_for_byte() {
         let v = &section("aes_gcm_plain");
         let plaintext = text(v, "plaintext_utf8").as_bytes();
-        let sealed = vector_key(v).seal_with_nonce(&vector_nonce(v), plaintext);
+        let mut sealed = plaintext.to_vec();
+        Sealer::new(&vector_key(v)).seal_with_nonce(&vector_nonce(v), &mut sealed);
         assert_eq!(sealed, hex_bytes(v, "ciphertext_and_tag_hex"));
         assert_eq!(sealed.len(), plaintext.len() + TAG_LEN);
         assert_eq!(vector_nonce(v).to_base64(), text(v, "nonce_b64"));
@@ -144,6 +176,22 @@ mod tests {
     }
 
     #[test]
+    fn a_sealer_knows_its_key_and_draws_fresh_nonces() {
+        let key = AesKey::generate();
+        let mut sealer = Sealer::new(&key);
+        assert!(sealer.is_for(&key) && !sealer.is_for(&AesKey::generate()));
+        let mut nonces = std::collections::HashSet::new();
+        for _ in 0..1000 {
+            let mut data = b"same plaintext".to_vec();
+            let nonce = sealer.seal_in_place(&mut data);
+            assert_eq!(data.len(), 14 + TAG_LEN);
+            assert_eq!(key.open(&nonce, &data).unwrap(), b"same plaintext");
+            nonces.insert(nonce);
+        }
+        assert_eq!(nonces.len(), 1000);
+    }
+
+    #[test]
     fn altered_truncated_or_foreign_ciphertext_is_refused() {
         let key = AesKey::generate();
         let (nonce, sealed) = key.seal(b"{\"v\":\"2.0\"}");
@@ -162,7 +210,7 @@ mod tests {
         }
         let other = AesKey::generate();
         assert_eq!(other.open(&nonce, &sealed), Err(CryptoError::DecryptFailed));
-        let other_nonce = Nonce::generate();
+        let other_nonce = Nonce(random_bytes());
         assert_eq!(
             key.open(&other_nonce, &sealed),
             Err(CryptoError::DecryptFailed)

@@ -2,6 +2,7 @@
 //! travels RSA-OAEP-wrapped in the handshake (spec §5.2, §6).
 
 mod aead;
+mod nonces;
 mod oaep;
 
 use std::fmt;
@@ -9,7 +10,7 @@ use std::fmt;
 use aes_gcm::aead::rand_core::RngCore;
 use aes_gcm::aead::OsRng;
 
-pub use aead::{AesKey, Nonce, KEY_LEN, NONCE_LEN, TAG_LEN};
+pub use aead::{AesKey, Nonce, Sealer, KEY_LEN, NONCE_LEN, TAG_LEN};
 pub use oaep::{PrivateKey, PublicKey, DEFAULT_RSA_BITS, MIN_RSA_BITS};
 
 /// Why a cryptographic operation refused its input.

@@ -23,6 +23,7 @@ use self::envelope::{Envelope, Resource};
 use super::judge::judge;
 use super::options::Options;
 use super::Signal;
+use crate::config::DEFAULT_COMPRESSION_LEVEL;
 use crate::diagnostics::Diagnostics;
 use crate::entry::{MetricKind, Payload, Record};
 use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
@@ -42,6 +43,7 @@ pub struct OtlpEncoder {
     headers: Vec<(&'static str, String)>,
     resource: Resource,
     gzip: bool,
+    gzip_level: Compression,
     diagnostics: Diagnostics,
     attributes_dropped: u64,
 }
@@ -53,9 +55,15 @@ impl OtlpEncoder {
             resource: Resource::new(&options),
             headers: options.headers,
             gzip: options.gzip,
+            gzip_level: Compression::new(DEFAULT_COMPRESSION_LEVEL),
             diagnostics: Diagnostics::new(options.debug),
             attributes_dropped: 0,
         }
+    }
+
+    /// The level request bodies are gzipped at, when compression is on.
+    pub fn with_gzip_level(self, gzip_level: Compression) -> OtlpEncoder {
+        OtlpEncoder { gzip_level, ..self }
     }
 
     pub fn url(&self, signal: Signal) -> &str {
@@ -130,8 +138,8 @@ fn chunks(records: Vec<Record>) -> Vec<Vec<Record>> {
     chunks
 }
 
-fn gzip(json: &[u8]) -> Vec<u8> {
-    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
+fn gzip(json: &[u8], level: Compression) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), level);
     // Writing into a Vec cannot fail.
     let _ = gz.write_all(json);
     gz.finish().unwrap_or_default()
@@ -171,7 +179,7 @@ impl Encoder for OtlpEncoder {
         let mut headers = self.headers.clone();
         let body = if self.gzip {
             headers.push(("Content-Encoding", "gzip".to_owned()));
-            gzip(&json)
+            gzip(&json, self.gzip_level)
         } else {
             json
         };
