@@ -22,6 +22,7 @@ use crate::pipeline::stats::{DropReason, Stats};
 use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings};
 use crate::protocols;
 use crate::sampling::Sampler;
+use crate::scrub::{ScrubOptions, Scrubber};
 use crate::span::ActiveSpan;
 use crate::trace::{self, FinishedSpan, OpenSpan, TraceContext};
 
@@ -130,6 +131,8 @@ impl Client {
             max_retries: config.max_retries,
             retry_backoff: config.retry_backoff,
             http_timeout: config.http_timeout,
+            scrubber: (!config.privacy_mode)
+                .then(|| Arc::new(Scrubber::new(ScrubOptions::default()))),
             diagnostics,
         };
         let pipeline = Pipeline::start(settings, || protocol.encoder())

@@ -481,7 +481,10 @@ fn a_captured_error_carries_its_chain_frames_and_the_scope_trail() {
         Some("http"),
         "POST /gateway",
         None,
-        vec![("status".into(), "402".into())],
+        vec![
+            ("status".into(), "402".into()),
+            ("notify".into(), "ann@example.com".into()),
+        ],
     );
     client.logger().info("elsewhere");
     let frames = (0..25).map(|i| Frame::new(format!("f{i}"), "pay.go", Some(i + 1)));
@@ -490,7 +493,7 @@ fn a_captured_error_carries_its_chain_frames_and_the_scope_trail() {
         "lf-card-declined",
         [Cause {
             error_type: "*url.Error".into(),
-            message: "timeout".into(),
+            message: "timeout calling 10.1.2.3".into(),
         }],
         frames,
     );
@@ -508,7 +511,7 @@ fn a_captured_error_carries_its_chain_frames_and_the_scope_trail() {
     assert_eq!(
         error["error_chain"],
         json!([{"type": "*errors.PaymentError", "message": "lf-card-declined"},
-               {"type": "*url.Error", "message": "timeout"}])
+               {"type": "*url.Error", "message": "timeout calling [REDACTED:ip]"}])
     );
     let frames = error["stack_trace"].as_array().unwrap();
     assert_eq!(frames.len(), 20, "LogFlux carries the innermost 20");
@@ -527,7 +530,11 @@ fn a_captured_error_carries_its_chain_frames_and_the_scope_trail() {
         ["charging", "POST /gateway"],
         "the scope's own, oldest first"
     );
-    assert_eq!(error["breadcrumbs"][1]["data"], json!({"status": "402"}));
+    assert_eq!(
+        error["breadcrumbs"][1]["data"],
+        json!({"status": "402", "notify": "[REDACTED:email]"}),
+        "the trail is scrubbed too"
+    );
     assert_eq!(error["breadcrumbs"][0]["level"], "info");
     let _ = std::fs::remove_dir_all(sessions);
 }

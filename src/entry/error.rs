@@ -3,7 +3,8 @@
 //! native stack still to be resolved on the worker.
 
 use crate::breadcrumbs::Breadcrumb;
-use crate::capture::{CapturedError, NativeBacktrace};
+use crate::capture::{CapturedError, Cause, NativeBacktrace};
+use crate::scrub::{Scrubber, REDACTED};
 
 #[derive(Clone, Debug)]
 pub struct ErrorReport {
@@ -55,6 +56,39 @@ impl ErrorReport {
                 causes.collect::<Vec<_>>(),
                 native.resolve(),
             );
+        }
+    }
+
+    /// Scrubs the error's text, its causes' and the breadcrumbs' messages and data; the
+    /// fingerprint, computed before, stays.
+    pub(crate) fn scrub(&mut self, scrubber: &Scrubber) {
+        let error = &self.error;
+        let text = |s: &str| scrubber.scrub_text(s).into_owned();
+        let causes: Vec<Cause> = error
+            .chain()
+            .iter()
+            .skip(1)
+            .map(|cause| Cause {
+                error_type: cause.error_type.clone(),
+                message: text(&cause.message),
+            })
+            .collect();
+        self.error = CapturedError::new(
+            error.error_type(),
+            text(error.message()),
+            causes,
+            error.frames().to_vec(),
+        )
+        .with_fingerprint(error.fingerprint());
+        for crumb in &mut self.breadcrumbs {
+            crumb.message = text(&crumb.message);
+            for (key, value) in &mut crumb.data {
+                *value = if scrubber.is_sensitive_key(key) {
+                    REDACTED.to_owned()
+                } else {
+                    text(value)
+                };
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 mod error;
 mod json_depth;
 mod payload;
+mod settle;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -23,6 +24,7 @@ pub use error::ErrorReport;
 pub use json_depth::MAX_ATTRIBUTE_DEPTH;
 pub(crate) use json_depth::{parse_json_object, validate_json_object};
 pub use payload::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
+pub use settle::FINGERPRINT_ATTRIBUTE;
 
 /// The seven entry types; the numbers are LogFlux's `X-LF-Entry-Type` and part of the C ABI.
 #[repr(u8)]
@@ -287,13 +289,6 @@ impl Record {
         merged
     }
 
-    /// What only the worker does before encoding: resolving a native stack.
-    pub(crate) fn settle(&mut self) {
-        if let Some(Payload::Error(report)) = self.payload.as_deref_mut() {
-            report.settle();
-        }
-    }
-
     /// The captured error this record carries, if it is one.
     pub fn error_report(&self) -> Option<&ErrorReport> {
         match self.payload.as_deref() {
@@ -310,16 +305,31 @@ impl Record {
         message: &str,
         attributes: Map<String, Value>,
     ) -> Result<Record, RecordError> {
+        self.rebuild(level, message, attributes)
+            .map_err(|(_, error)| error)
+    }
+
+    /// As [`Record::rebuilt`], handing the record back unchanged with the error.
+    fn rebuild(
+        self,
+        level: Level,
+        message: &str,
+        attributes: Map<String, Value>,
+    ) -> Result<Record, (Record, RecordError)> {
         let json = if attributes.is_empty() {
             String::new()
         } else {
             Value::Object(attributes).to_string()
         };
         let context = Arc::new(self.context.without_attributes());
-        let mut record = Record::with_json(level, message, &json, context)?;
-        record.timestamp_ns = self.timestamp_ns;
-        record.payload = self.payload;
-        Ok(record)
+        match Record::with_json(level, message, &json, context) {
+            Ok(mut record) => {
+                record.timestamp_ns = self.timestamp_ns;
+                record.payload = self.payload;
+                Ok(record)
+            }
+            Err(error) => Err((self, error)),
+        }
     }
 
     /// What the record costs the queue's byte bound: its heap bytes plus its own size.

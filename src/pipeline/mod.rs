@@ -24,6 +24,7 @@ use crate::config::Overflow;
 use crate::diagnostics::Diagnostics;
 use crate::entry::Record;
 use crate::level::Level;
+use crate::scrub::Scrubber;
 use crate::transport::Transport;
 use control::Control;
 use queue::Queue;
@@ -68,6 +69,8 @@ pub(crate) struct Settings {
     pub max_retries: Option<u32>,
     pub retry_backoff: Duration,
     pub http_timeout: Option<Duration>,
+    /// Scrubs personal data from every entry on the workers; `None` in privacy mode.
+    pub scrubber: Option<Arc<Scrubber>>,
     pub diagnostics: Diagnostics,
 }
 
@@ -135,6 +138,7 @@ impl Pipeline {
                 settings.max_retries,
                 settings.retry_backoff,
                 settings.http_timeout,
+                settings.scrubber.clone(),
                 settings.diagnostics,
             );
             let worker_shared = Arc::clone(&shared);

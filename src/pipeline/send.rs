@@ -2,6 +2,7 @@
 //! schedule — never past a deadline — and settle every entry as sent or dropped with a reason.
 
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
@@ -11,6 +12,7 @@ use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::pipeline::retry::RetryPolicy;
 use crate::pipeline::stats::DropReason;
 use crate::pipeline::Shared;
+use crate::scrub::Scrubber;
 use crate::transport::{Request, Transport};
 
 pub(crate) struct Sender {
@@ -18,6 +20,8 @@ pub(crate) struct Sender {
     transport: Transport,
     policy: RetryPolicy,
     http_timeout: Duration,
+    /// Scrubs personal data from every entry; `None` in privacy mode.
+    scrubber: Option<Arc<Scrubber>>,
     diagnostics: Diagnostics,
 }
 
@@ -31,6 +35,7 @@ impl Sender {
         max_retries: Option<u32>,
         retry_backoff: Duration,
         http_timeout: Option<Duration>,
+        scrubber: Option<Arc<Scrubber>>,
         diagnostics: Diagnostics,
     ) -> Sender {
         let policy = RetryPolicy {
@@ -43,12 +48,17 @@ impl Sender {
             transport,
             policy,
             http_timeout,
+            scrubber,
             diagnostics,
         }
     }
 
-    pub fn send(&mut self, shared: &Shared, mut batch: Vec<Record>) -> Result<(), Kept> {
-        batch.iter_mut().for_each(Record::settle);
+    pub fn send(&mut self, shared: &Shared, batch: Vec<Record>) -> Result<(), Kept> {
+        let scrubber = self.scrubber.as_deref();
+        let mut batch: Vec<Record> = batch
+            .into_iter()
+            .map(|record| record.settled(scrubber))
+            .collect();
         let before = batch.len();
         batch.retain(|record| self.encoder.accepts(record));
         if batch.len() < before {

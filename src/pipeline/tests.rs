@@ -47,6 +47,7 @@ fn settings() -> Settings {
         max_retries: None,
         retry_backoff: Duration::from_millis(1),
         http_timeout: None,
+        scrubber: None,
         diagnostics: Diagnostics::new(false),
     }
 }

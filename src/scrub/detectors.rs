@@ -37,7 +37,7 @@ pub(super) const DETECTORS: [Detector; 10] = [
     Detector::Ipv4,
 ];
 
-pub(super) const REDACTED: &str = "[REDACTED]";
+pub const REDACTED: &str = "[REDACTED]";
 
 impl Detector {
     /// The candidate pattern. ASCII classes and ASCII word boundaries (`(?-u:\b)`) only: PII is

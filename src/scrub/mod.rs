@@ -55,6 +55,7 @@ use std::ops::Range;
 
 use regex::{Regex, RegexSet};
 
+pub use detectors::REDACTED;
 use detectors::{Detector, DETECTORS};
 use keys::SensitiveKeys;
 pub use keys::DEFAULT_SENSITIVE_KEYS;

@@ -32,6 +32,24 @@ impl Scrubber {
             .sum()
     }
 
+    /// Whether scrubbing `value`, found under `key`, would change nothing; allocates nothing,
+    /// so the worker can leave clean entries as they are.
+    pub fn is_clean(&self, key: &str, value: &Value) -> bool {
+        if self.is_sensitive_key(key) {
+            return matches!(value, Value::Null) || value.as_str() == Some(REDACTED);
+        }
+        self.value_is_clean(value)
+    }
+
+    fn value_is_clean(&self, value: &Value) -> bool {
+        match value {
+            Value::String(text) => self.redact(text).is_none(),
+            Value::Array(items) => items.iter().all(|item| self.value_is_clean(item)),
+            Value::Object(attributes) => attributes.iter().all(|(k, v)| self.is_clean(k, v)),
+            Value::Null | Value::Bool(_) | Value::Number(_) => true,
+        }
+    }
+
     fn scrub_string(&self, text: &mut String) -> usize {
         match self.redact(text) {
             Some((scrubbed, replacements)) => {
