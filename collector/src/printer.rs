@@ -23,6 +23,20 @@ pub fn line(entry: &DecodedEntry) -> String {
             &mut line,
             &format!("{}: {}", field("type"), field("message")),
         );
+        for (key, name) in [("stack_trace", "frames"), ("breadcrumbs", "breadcrumbs")] {
+            if let Some(items) = error.get(key).and_then(Value::as_array) {
+                let _ = write!(line, " {name}={}", items.len());
+            }
+        }
+    }
+    if let Some(trace_id) = &entry.trace_id {
+        let _ = write!(line, "  trace={trace_id}");
+        if let Some(span_id) = &entry.span_id {
+            let _ = write!(line, "/{span_id}");
+        }
+        if let Some(parent) = &entry.parent_span_id {
+            let _ = write!(line, " parent={parent}");
+        }
     }
     if let Some(details) = &entry.details {
         let _ = write!(line, "  {details}");
@@ -51,6 +65,22 @@ fn push_one_line(line: &mut String, text: &str) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn errors_and_spans_show_their_trail_and_ids() {
+        let error: DecodedEntry = serde_json::from_value(json!({
+            "protocol": "logflux", "kind": "log", "level": 4,
+            "timestamp": "2026-01-01T00:00:00Z", "message": "boom",
+            "error": {"type": "E", "message": "boom", "stack_trace": [{}, {}],
+                      "breadcrumbs": [{}, {}, {}]},
+            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "span_id": "00f067aa0ba902b7"
+        }))
+        .unwrap();
+        assert_eq!(
+            line(&error),
+            "2026-01-01T00:00:00Z  ERROR      boom  error=E: boom frames=2 breadcrumbs=3  trace=4bf92f3577b34da6a3ce929d0e0e4736/00f067aa0ba902b7"
+        );
+    }
 
     #[test]
     fn one_readable_line() {

@@ -16,6 +16,8 @@ pub struct EntryQuery {
     /// Attribute equalities, values compared in their string form.
     attributes: Vec<(String, String)>,
     kind: Option<EntryKind>,
+    /// Entries of one trace: its spans and what was logged under them.
+    trace_id: Option<String>,
     pub limit: Option<usize>,
 }
 
@@ -39,6 +41,7 @@ impl EntryQuery {
                         .map_err(|_| format!("kind {value:?} is not an entry kind"))?;
                     parsed.kind = Some(kind);
                 }
+                "trace_id" => parsed.trace_id = Some(value.to_ascii_lowercase()),
                 "limit" => {
                     let limit = value
                         .parse()
@@ -55,6 +58,10 @@ impl EntryQuery {
         self.min_level.is_none_or(|min| entry.level <= min)
             && self.exact_level.is_none_or(|level| entry.level == level)
             && self.kind.is_none_or(|kind| entry.kind == kind)
+            && self
+                .trace_id
+                .as_ref()
+                .is_none_or(|id| entry.trace_id.as_deref() == Some(id.as_str()))
             && self
                 .text
                 .as_ref()
@@ -136,6 +143,19 @@ mod tests {
         );
         assert_eq!(matching("kind=metric", &entries), ["latency"]);
         assert_eq!(matching("text=user+failed", &entries), ["user failed"]);
+    }
+
+    #[test]
+    fn trace_id_finds_a_trace() {
+        let mut span = entry(7, "trace", "GET /", json!({}));
+        span.trace_id = Some("4bf92f3577b34da6a3ce929d0e0e4736".into());
+        let mut under = entry(7, "log", "under it", json!({}));
+        under.trace_id = span.trace_id.clone();
+        let entries = [span, under, entry(7, "log", "elsewhere", json!({}))];
+        assert_eq!(
+            matching("trace_id=4BF92F3577B34DA6A3CE929D0E0E4736", &entries),
+            ["GET /", "under it"]
+        );
     }
 
     #[test]
