@@ -538,3 +538,25 @@ fn a_captured_error_carries_its_chain_frames_and_the_scope_trail() {
     assert_eq!(error["breadcrumbs"][0]["level"], "info");
     let _ = std::fs::remove_dir_all(sessions);
 }
+
+#[test]
+fn entries_logged_under_a_span_name_it() {
+    let collector = start_collector();
+    let sessions = sessions_dir();
+    let client = logflux_client(&collector, &sessions, &[]);
+    let span = client.logger().start_span("lf-span", "job");
+    span.logger().info("lf-under-span");
+    span.end();
+    assert!(client.flush(WAIT).completed);
+    let context = span.context();
+    let entry = &collector.entries("?text=lf-under-span")[0];
+    assert_eq!(
+        entry["attributes"]["trace_id"],
+        context.trace_id.to_string()
+    );
+    assert_eq!(entry["attributes"]["span_id"], context.span_id.to_string());
+    let span_entry = &collector.entries("?kind=trace")[0];
+    assert_eq!(span_entry["trace_id"], context.trace_id.to_string());
+    assert_eq!(span_entry["attributes"].get("span_id"), None);
+    let _ = std::fs::remove_dir_all(sessions);
+}

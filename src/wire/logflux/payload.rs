@@ -7,13 +7,17 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
-use crate::entry::{Attributes, Record};
+use crate::entry::{Attributes, EntryKind, Record};
 use crate::wire::members::{type_name, write_members, SpanIds};
 
 const MAX_ATTRIBUTES: usize = 50;
 const MAX_KEY_CHARS: usize = 64;
 const MAX_VALUE_CHARS: usize = 256;
 const MAX_SOURCE_CHARS: usize = 256;
+
+/// The attributes naming the span an entry was logged under.
+const TRACE_ID: &str = "trace_id";
+const SPAN_ID: &str = "span_id";
 
 /// What every entry of a client carries besides its own content.
 pub struct Common {
@@ -49,6 +53,14 @@ pub fn write_payload(
             Merged::from_map(&parsed)
         }
         _ => Merged::of_pairs(record),
+    };
+    let merged = match record.context.trace() {
+        // The payload has no trace members but a span's own (§7): an entry logged under a
+        // span names it in attributes, unless the caller set those already.
+        Some(trace) if record.kind() != EntryKind::Trace => merged
+            .with_default(TRACE_ID, trace.trace_id.to_string())
+            .with_default(SPAN_ID, trace.span_id.to_string()),
+        _ => merged,
     };
     let payload = Payload {
         record,
@@ -94,6 +106,14 @@ impl<'a> Merged<'a> {
             }
         }
         Merged(merged)
+    }
+
+    /// Adds `key` in its place in key order, unless it is there already.
+    fn with_default(mut self, key: &'a str, value: String) -> Merged<'a> {
+        if let Err(at) = self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
+            self.0.insert(at, (key, Some(Cow::Owned(value))));
+        }
+        self
     }
 
     /// Keys 1–64 chars, at most 50 in bytewise key order (the order they are already in,
