@@ -169,6 +169,23 @@ typedef struct {
 } ferrolog_str;
 
 /**
+ * One stack frame: the function, its module or source file, and the line (0: unknown).
+ */
+typedef struct {
+  ferrolog_str function;
+  ferrolog_str module;
+  uint32_t line;
+} ferrolog_frame;
+
+/**
+ * One cause beneath the error: its type and message.
+ */
+typedef struct {
+  ferrolog_str error_type;
+  ferrolog_str message;
+} ferrolog_cause;
+
+/**
  * One telemetry reading; `unit` may be empty.
  */
 typedef struct {
@@ -212,6 +229,29 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Captures an error through `logger`, with its breadcrumb trail and attributes.
+ *
+ * `frames` are innermost first (the frame that raised comes first); NULL takes the calling
+ * thread's own stack instead, resolved off the calling thread; a non-NULL array with
+ * `frame_count` 0 means no frames. `causes` follow the chain outward from the error, at most
+ * 10 links in all. `options_json` (empty for none) is one object with any of `message` (the
+ * entry's message; the error's text then travels as the attribute `error`), `level` (1–8 or
+ * a name; default error) and `fingerprint` (the caller's grouping key).
+ *
+ * Errors are not held to the minimum level. Returns as a log call does; beyond the storm
+ * limit an identical error gives `FERROLOG_FILTERED` (counted as `folded`).
+ */
+ferrolog_result ferrolog_capture_error(const ferrolog_logger *logger,
+                                       ferrolog_str error_type,
+                                       ferrolog_str message,
+                                       const ferrolog_frame *frames,
+                                       size_t frame_count,
+                                       const ferrolog_cause *causes,
+                                       size_t cause_count,
+                                       ferrolog_str attributes_json,
+                                       ferrolog_str options_json);
 
 /**
  * Validates `config` and starts the client; `config` is not consumed and may be freed at once.
@@ -454,6 +494,45 @@ ferrolog_result ferrolog_level_from_name(const char *name, size_t name_len, int3
  * A static, NUL-terminated description of a result code; unknown codes get "unknown result".
  */
 const char *ferrolog_result_str(int32_t result);
+
+/**
+ * A scope of `logger`: a logger whose attributes start as `logger`'s and then change with
+ * `ferrolog_logger_set_user`, `_set_request` and `_set_attribute`, under each entry's own
+ * attributes, and whose breadcrumb trail starts as a copy of `logger`'s. One per request,
+ * say; scopes nest. Free it with `ferrolog_logger_free`.
+ */
+ferrolog_result ferrolog_logger_scope(const ferrolog_logger *logger, ferrolog_logger **out);
+
+/**
+ * Sets the scope's `user.id`.
+ */
+ferrolog_result ferrolog_logger_set_user(const ferrolog_logger *logger, ferrolog_str user_id);
+
+/**
+ * Sets the scope's request: `http.method`, `http.path` and, unless empty, `http.request_id`.
+ */
+ferrolog_result ferrolog_logger_set_request(const ferrolog_logger *logger,
+                                            ferrolog_str method,
+                                            ferrolog_str path,
+                                            ferrolog_str request_id);
+
+/**
+ * Sets one string attribute of the scope's later entries.
+ */
+ferrolog_result ferrolog_logger_set_attribute(const ferrolog_logger *logger,
+                                              ferrolog_str key,
+                                              ferrolog_str value);
+
+/**
+ * Adds a breadcrumb to the trail of `logger` (its scope's, or the client's): `category` and
+ * `level` (1–8, or 0 for none) are optional, `data_json` is an object of string values or
+ * empty. Logs at info or more severe and events add breadcrumbs by themselves.
+ */
+ferrolog_result ferrolog_logger_add_breadcrumb(const ferrolog_logger *logger,
+                                               ferrolog_str category,
+                                               ferrolog_str message,
+                                               int32_t level,
+                                               ferrolog_str data_json);
 
 /**
  * Starts a span from `logger`: a child of the span the logger is bound to (see

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use crate::breadcrumbs::{Breadcrumb, Trail};
-use crate::capture::{Admission, CapturedError, FoldSummary, StormConfig, StormGuard};
+use crate::capture::{
+    release_symbol_cache, Admission, CapturedError, FoldSummary, StormConfig, StormGuard,
+};
 use crate::capture_call::{CaptureOptions, ERROR_TEXT_ATTRIBUTE};
 use crate::config::{Config, ConfigError};
 use crate::context::Context;
@@ -70,6 +72,8 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         self.pipeline.shutdown(DROP_SHUTDOWN_TIMEOUT);
+        // The workers have stopped, and with them every symbol resolution of this client.
+        release_symbol_cache();
     }
 }
 

@@ -36,7 +36,7 @@ pub mod wire;
 #[path = "testing/collector.rs"]
 mod test_collector;
 
-pub use capture_call::CaptureOptions;
+pub use capture_call::{CaptureOptions, CaptureSettings};
 pub use client::{Client, LogStatus, Logger};
 pub use config::{Config, ConfigError, Overflow, Protocol};
 pub use entry::{EntryKind, RecordError};

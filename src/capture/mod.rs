@@ -12,6 +12,6 @@ mod storm;
 pub use error::{CapturedError, Cause, Frame, MAX_CHAIN, MAX_FRAMES};
 pub use fingerprint::{canonical_text, fingerprint};
 pub use mask::mask_message;
-pub use native::NativeBacktrace;
+pub use native::{release_symbol_cache, NativeBacktrace};
 pub use normalize::{normalize_function, normalize_module};
 pub use storm::{Admission, FoldSummary, StormConfig, StormGuard};

@@ -10,8 +10,11 @@ use super::error::{Frame, MAX_FRAMES};
 const OWN_PREFIXES: &[&str] = &[
     "backtrace::",
     "ferrolog::capture::native::NativeBacktrace::",
+    "ferrolog::entry::error::ErrorReport::",
     "ferrolog::client::",
     "ferrolog::ffi::",
+    // The C exports, named without a path.
+    "ferrolog_",
 ];
 
 /// Frames of the Rust runtime, the panic machinery and the C start-up code: the same in every
@@ -40,6 +43,7 @@ const RUNTIME_INFIXES: &[&str] = &[
 ];
 const RUNTIME_SYMBOLS: &[&str] = &[
     "__libc_start_main",
+    "__libc_start_main_impl",
     "__libc_start_call_main",
     "_start",
     "start_thread",
@@ -111,6 +115,12 @@ fn is_runtime(frame: &Frame) -> bool {
             .any(|prefix| function.starts_with(prefix))
         || RUNTIME_INFIXES.iter().any(|infix| function.contains(infix))
         || RUNTIME_SYMBOLS.contains(&function)
+}
+
+/// Frees what resolving symbols keeps for the next resolution (the debug info it read), so a
+/// host that checks for leaks at exit finds none; the next resolution reads it again.
+pub fn release_symbol_cache() {
+    backtrace::clear_symbol_cache();
 }
 
 /// `app::db::connect` → `app::db`; a name without a path (a C function) has none.

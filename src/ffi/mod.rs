@@ -15,6 +15,7 @@
 
 use std::ffi::c_char;
 
+mod capture;
 mod client;
 mod config;
 mod entries;
@@ -23,9 +24,11 @@ mod hooks;
 mod logger;
 mod misc;
 mod result;
+mod scope;
 mod spans;
 mod stats;
 
+pub use capture::*;
 pub use client::*;
 pub use config::*;
 pub use entries::*;
@@ -34,6 +37,7 @@ pub use hooks::*;
 pub use logger::*;
 pub use misc::*;
 pub use result::*;
+pub use scope::*;
 pub use spans::*;
 pub use stats::*;
 

@@ -79,7 +79,8 @@ build_cxx() {
 }
 
 valgrind_flags=(-q --error-exitcode=99 --leak-check=full
-    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible)
+    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
+    --suppressions=tests/c/valgrind.supp)
 
 passed=0
 failed=0

@@ -72,6 +72,11 @@ char *collector_traces(const char *filter) {
     return run_tool(args);
 }
 
+char *collector_errors(const char *filter) {
+    const char *args[] = {"errors", filter, NULL};
+    return run_tool(args);
+}
+
 bool collector_request(const char *method, const char *path, const char *json) {
     const char *args[] = {"request", method, path, json, NULL};
     char *output = run_tool(args);

@@ -23,6 +23,10 @@ char *collector_entries(const char *filter);
  * absent. Free with free(). */
 char *collector_traces(const char *filter);
 
+/* The same entries as [message,error,fingerprint] lines: the decoded error object (null for
+ * none) and the error.fingerprint attribute. Free with free(). */
+char *collector_errors(const char *filter);
+
 /* Sends `method` to `path` of the collector with an optional JSON body; true on success. */
 bool collector_request(const char *method, const char *path, const char *json);
 

@@ -8,6 +8,9 @@
     collector.py BASE_URL traces [NAME=VALUE ...]
         The same entries as [message, trace_id, span_id, parent_span_id, status], each null
         when absent (status is a span's `ok` or `error`).
+    collector.py BASE_URL errors [NAME=VALUE ...]
+        The same entries as [message, error, error.fingerprint attribute], error being the
+        decoded error object (or null) with sorted keys.
     collector.py BASE_URL request METHOD PATH [JSON]
         Sends one request to the collector's admin API (fault injection).
 
@@ -49,6 +52,14 @@ def trace_line(entry):
     ]
 
 
+def error_line(entry):
+    return [
+        entry["message"],
+        entry.get("error"),
+        entry.get("attributes", {}).get("error.fingerprint"),
+    ]
+
+
 def print_entries(base, filters, line):
     query = urllib.parse.urlencode([tuple(f.split("=", 1)) for f in filters])
     for entry in json.loads(call("GET", f"{base}/api/entries?{query}")):
@@ -60,6 +71,8 @@ def main(args):
         print_entries(args[0], args[2:], entry_line)
     elif len(args) >= 2 and args[1] == "traces":
         print_entries(args[0], args[2:], trace_line)
+    elif len(args) >= 2 and args[1] == "errors":
+        print_entries(args[0], args[2:], error_line)
     elif len(args) in (4, 5) and args[1] == "request":
         call(args[2], args[0] + args[3], args[4] if len(args) == 5 else None)
     else:
