@@ -3,7 +3,8 @@
 //! own cost, measured here, is subtracted), and amortized over untimed loops.
 //!
 //! `FERROLOG_BENCH_ENDPOINT` names the ingest URL (scripts/bench.sh starts a collector);
-//! flushes between rounds are not timed.
+//! flushes between rounds are not timed. Options come from the `FERROLOG_*` variables too, so
+//! a run can vary them (`FERROLOG_MAX_BREADCRUMBS=0` leaves breadcrumbs out).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -18,6 +19,7 @@ fn client() -> Client {
         .unwrap_or_else(|_| "http://127.0.0.1:9/v1/logs".to_owned());
     let mut config = Config::new("bench-key");
     config.set("endpoint", &endpoint).unwrap();
+    config.apply_env().unwrap();
     Client::new(config).expect("client")
 }
 

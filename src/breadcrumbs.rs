@@ -5,6 +5,7 @@
 //! logged; `add_breadcrumb` adds one by hand. A trail holds at most `max_breadcrumbs`,
 //! forgetting the oldest.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -14,11 +15,11 @@ use crate::level::Level;
 /// entry must not be held twice.
 const MAX_MESSAGE_BYTES: usize = 512;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Breadcrumb {
     pub timestamp_ns: u64,
     /// `log`, `event`, or the caller's (`http`, `navigation`, …); `None` when not given.
-    pub category: Option<String>,
+    pub category: Option<Cow<'static, str>>,
     pub message: String,
     pub level: Option<Level>,
     /// String data, in the order given.
@@ -34,18 +35,24 @@ impl Breadcrumb {
         level: Option<Level>,
         data: Vec<(String, String)>,
     ) -> Breadcrumb {
-        let mut end = message.len().min(MAX_MESSAGE_BYTES);
-        while !message.is_char_boundary(end) {
-            end -= 1;
-        }
         Breadcrumb {
             timestamp_ns,
-            category: category.map(str::to_owned),
-            message: message[..end].to_owned(),
+            category: category.map(|c| Cow::Owned(c.to_owned())),
+            message: kept(message).to_owned(),
             level,
             data,
         }
     }
+}
+
+/// What of `message` a breadcrumb keeps: at most [`MAX_MESSAGE_BYTES`], cut at a character
+/// boundary.
+fn kept(message: &str) -> &str {
+    let mut end = message.len().min(MAX_MESSAGE_BYTES);
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    &message[..end]
 }
 
 /// A bounded trail, shared by the threads that log through its owner.
@@ -81,6 +88,33 @@ impl Trail {
         if crumbs.len() == self.capacity {
             crumbs.pop_front();
         }
+        crumbs.push_back(crumb);
+    }
+
+    /// Adds the breadcrumb a log or event leaves. It runs on every such call, so a full trail
+    /// reuses the buffers of the breadcrumb it forgets instead of allocating.
+    pub fn add_logged(
+        &self,
+        timestamp_ns: u64,
+        category: &'static str,
+        message: &str,
+        level: Level,
+    ) {
+        if !self.enabled() {
+            return;
+        }
+        let mut crumbs = self.lock();
+        let mut crumb = if crumbs.len() == self.capacity {
+            crumbs.pop_front().unwrap_or_default()
+        } else {
+            Breadcrumb::default()
+        };
+        crumb.timestamp_ns = timestamp_ns;
+        crumb.category = Some(Cow::Borrowed(category));
+        crumb.message.clear();
+        crumb.message.push_str(kept(message));
+        crumb.level = Some(level);
+        crumb.data.clear();
         crumbs.push_back(crumb);
     }
 
@@ -134,6 +168,31 @@ mod tests {
         trail.add(crumb(3));
         assert_eq!(messages(&fork), ["m1", "m2"]);
         assert_eq!(messages(&trail), ["m1", "m3"]);
+    }
+
+    #[test]
+    fn logged_breadcrumbs_reuse_what_the_trail_forgets() {
+        let trail = Trail::new(2);
+        trail.add(Breadcrumb::new(
+            0,
+            Some("http"),
+            "GET /",
+            None,
+            vec![("k".into(), "v".into())],
+        ));
+        for n in 1..=3 {
+            trail.add_logged(n, "log", &format!("m{n}"), Level::Warning);
+        }
+        let crumbs = trail.snapshot();
+        assert_eq!(crumbs.len(), 2);
+        assert_eq!(
+            crumbs[1],
+            Breadcrumb::new(3, Some("log"), "m3", Some(Level::Warning), vec![])
+        );
+        assert!(crumbs.iter().all(|c| c.data.is_empty()), "{crumbs:?}");
+        let long = "x".repeat(MAX_MESSAGE_BYTES + 10);
+        trail.add_logged(4, "event", &long, Level::Info);
+        assert_eq!(trail.snapshot()[1].message.len(), MAX_MESSAGE_BYTES);
     }
 
     #[test]

@@ -584,18 +584,12 @@ impl Logger {
             EntryKind::Event => "event",
             _ => return,
         };
-        let trail = self.trail();
-        if trail.enabled() {
-            let level = Some(record.level);
-            let crumb = Breadcrumb::new(
-                record.timestamp_ns,
-                Some(category),
-                record.message(),
-                level,
-                Vec::new(),
-            );
-            trail.add(crumb);
-        }
+        self.trail().add_logged(
+            record.timestamp_ns,
+            category,
+            record.message(),
+            record.level,
+        );
     }
 
     pub fn debug(&self, message: &str) -> LogStatus {
