@@ -61,6 +61,21 @@ fn paths(collector: &Collector) -> Vec<String> {
         .collect()
 }
 
+/// After the first handshake and ingest: the refused ingest, exactly one new handshake, and one
+/// resend.
+fn assert_one_new_handshake_and_resend(collector: &Collector) {
+    let tail: Vec<String> = paths(collector).into_iter().skip(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "/v1/ingest",
+            "/v1/handshake/init",
+            "/v1/handshake/complete",
+            "/v1/ingest"
+        ]
+    );
+}
+
 #[test]
 fn every_type_arrives_decrypted_after_one_handshake() {
     let collector = start_collector();
@@ -208,16 +223,7 @@ fn a_refused_key_leads_to_one_new_handshake_and_a_resend() {
     client.logger().info("after");
     assert!(client.flush(WAIT).completed);
     assert_eq!(client.stats().sent, 2);
-    let tail: Vec<String> = paths(&collector).into_iter().skip(3).collect();
-    assert_eq!(
-        tail,
-        [
-            "/v1/ingest",
-            "/v1/handshake/init",
-            "/v1/handshake/complete",
-            "/v1/ingest"
-        ]
-    );
+    assert_one_new_handshake_and_resend(&collector);
     let _ = std::fs::remove_dir_all(sessions);
 }
 
@@ -431,17 +437,7 @@ fn a_key_refused_again_after_the_new_handshake_drops_the_batch() {
     assert!(client.flush(WAIT).completed);
     let stats = client.stats();
     assert_eq!((stats.sent, stats.dropped(DropReason::SendError)), (1, 1));
-    let tail: Vec<String> = paths(&collector).into_iter().skip(3).collect();
-    assert_eq!(
-        tail,
-        [
-            "/v1/ingest",
-            "/v1/handshake/init",
-            "/v1/handshake/complete",
-            "/v1/ingest"
-        ],
-        "exactly one new handshake and one resend"
-    );
+    assert_one_new_handshake_and_resend(&collector);
     client.logger().info("accepted again");
     assert!(client.flush(WAIT).completed);
     assert_eq!(collector.entries("?text=accepted").len(), 1);

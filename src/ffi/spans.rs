@@ -70,14 +70,36 @@ pub extern "C" fn ferrolog_span_start(
     out: *mut *mut ferrolog_span,
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
-        let (Some(logger), false) = (unsafe { logger.as_ref() }, out.is_null()) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        match unsafe { (name.get(), operation.get()) } {
-            (Ok(name), Ok(operation)) => boxed(logger.inner.start_span(name, operation), out),
-            (Err(code), _) | (_, Err(code)) => code,
-        }
+        start_from(
+            logger,
+            name,
+            operation,
+            out,
+            |logger: &ferrolog_logger, name, operation| {
+                Ok(logger.inner.start_span(name, operation))
+            },
+        )
     })
+}
+
+/// Starts a span from `from` by `start`, once every argument has been read.
+fn start_from<T>(
+    from: *const T,
+    name: ferrolog_str,
+    operation: ferrolog_str,
+    out: *mut *mut ferrolog_span,
+    start: impl FnOnce(&T, &str, &str) -> Result<ActiveSpan, ferrolog_result>,
+) -> ferrolog_result {
+    let (Some(from), false) = (unsafe { from.as_ref() }, out.is_null()) else {
+        return FERROLOG_NULL_ARGUMENT;
+    };
+    let started = unsafe { name.get() }
+        .and_then(|name| Ok((name, unsafe { operation.get() }?)))
+        .and_then(|(name, operation)| start(from, name, operation));
+    match started {
+        Ok(span) => boxed(span, out),
+        Err(code) => code,
+    }
 }
 
 /// Starts a child of `parent`: the same trace and sampling decision.
@@ -89,13 +111,13 @@ pub extern "C" fn ferrolog_span_start_child(
     out: *mut *mut ferrolog_span,
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
-        let (Some(parent), false) = (unsafe { parent.as_ref() }, out.is_null()) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        match unsafe { (name.get(), operation.get()) } {
-            (Ok(name), Ok(operation)) => boxed(parent.inner.start_child(name, operation), out),
-            (Err(code), _) | (_, Err(code)) => code,
-        }
+        start_from(
+            parent,
+            name,
+            operation,
+            out,
+            |parent: &ferrolog_span, name, operation| Ok(parent.inner.start_child(name, operation)),
+        )
     })
 }
 
@@ -112,22 +134,18 @@ pub extern "C" fn ferrolog_span_continue_from_headers(
     out: *mut *mut ferrolog_span,
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
-        let (Some(logger), false) = (unsafe { logger.as_ref() }, out.is_null()) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        let headers = match unsafe { headers_arg(headers, count) } {
-            Ok(headers) => headers,
-            Err(code) => return code,
-        };
-        match unsafe { (name.get(), operation.get()) } {
-            (Ok(name), Ok(operation)) => boxed(
-                logger
+        start_from(
+            logger,
+            name,
+            operation,
+            out,
+            |logger: &ferrolog_logger, name, operation| {
+                let headers = unsafe { headers_arg(headers, count) }?;
+                Ok(logger
                     .inner
-                    .continue_from_headers(&headers, name, operation),
-                out,
-            ),
-            (Err(code), _) | (_, Err(code)) => code,
-        }
+                    .continue_from_headers(&headers, name, operation))
+            },
+        )
     })
 }
 

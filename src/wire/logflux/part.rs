@@ -272,15 +272,6 @@ mod tests {
     use super::*;
     use crate::wire::logflux::vectors::{hex_bytes, section, text};
 
-    const KINDS: [EntryKind; 7] = [
-        EntryKind::Log,
-        EntryKind::Metric,
-        EntryKind::Trace,
-        EntryKind::Event,
-        EntryKind::Audit,
-        EntryKind::Telemetry,
-        EntryKind::TelemetryManaged,
-    ];
     const JSON: &[u8] = br#"{"v":"2.0","type":"log","source":"svc","level":7,"ts":"2026-01-01T00:00:00Z","message":"hello hello hello"}"#;
     const TS: &str = "2026-01-01T00:00:00.5Z";
 
@@ -323,7 +314,7 @@ mod tests {
         let session = session();
         for compress in [true, false] {
             let mut encoder = PartEncoder::new(compress);
-            for kind in KINDS {
+            for kind in EntryKind::ALL {
                 let part = encoder.encode(&entry(kind), &session).unwrap();
                 assert_eq!(
                     gzip::is_gzip(&part.body),
