@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use crate::breadcrumbs::{Breadcrumb, Trail};
-use crate::capture::{
-    release_symbol_cache, Admission, CapturedError, FoldSummary, StormConfig, StormGuard,
-};
+use crate::capture::{release_symbol_cache, Admission, CapturedError, StormConfig, StormGuard};
 use crate::capture_call::{CaptureOptions, ERROR_TEXT_ATTRIBUTE};
 use crate::config::{Config, ConfigError};
 use crate::context::Context;
@@ -66,11 +64,44 @@ struct Inner {
     trail: Trail,
     /// Folds storms of identical errors; `None` when folding is off.
     storm: Option<StormGuard>,
+    /// How long a storm's window lasts: the end of the client closes every window.
+    storm_window: Duration,
     pipeline: Pipeline,
+}
+
+impl Inner {
+    /// The end of the client closes every storm's window.
+    fn send_final_storm_summaries(&self) {
+        self.send_storm_summaries(Instant::now() + self.storm_window);
+    }
+
+    /// Queues one "repeated N times" entry per error storm whose window closed by `now` (every
+    /// storm, at the end of the client), straight to the pipeline: summaries are the client's
+    /// own entries, neither sampled nor offered to hooks.
+    fn send_storm_summaries(&self, now: Instant) {
+        let Some(storm) = &self.storm else {
+            return;
+        };
+        for summary in storm.take_summaries(now) {
+            let attributes = serde_json::json!({
+                "error.fingerprint": summary.fingerprint,
+                "error.type": summary.error_type,
+                "error.repeated": summary.folded,
+            })
+            .to_string();
+            let context = Arc::new(Context::default());
+            if let Ok(record) =
+                Record::with_json(Level::Error, &summary.to_string(), &attributes, context)
+            {
+                self.pipeline.push(record);
+            }
+        }
+    }
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
+        self.send_final_storm_summaries();
         self.pipeline.shutdown(DROP_SHUTDOWN_TIMEOUT);
         // The workers have stopped, and with them every symbol resolution of this client.
         release_symbol_cache();
@@ -155,6 +186,7 @@ impl Client {
                         ..StormConfig::default()
                     })
                 }),
+                storm_window: config.error_storm_window,
                 pipeline,
             }),
         })
@@ -183,9 +215,10 @@ impl Client {
         self.inner.pipeline.flush(timeout)
     }
 
-    /// Stops accepting entries and delivers what is owed within `timeout`; later calls do nothing.
+    /// Stops accepting entries and delivers what is owed within `timeout`, every error storm's
+    /// summary included; later calls do nothing.
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
-        self.logger().send_storm_summaries();
+        self.inner.send_final_storm_summaries();
         self.inner.pipeline.shutdown(timeout)
     }
 
@@ -516,7 +549,7 @@ impl Logger {
         }
         if let Some(storm) = &inner.storm {
             let now = Instant::now();
-            self.send_summaries(storm.take_summaries(now));
+            inner.send_storm_summaries(now);
             if storm.admit(&error, now) == Admission::Fold {
                 inner.pipeline.refuse(DropReason::Folded);
                 return Ok(LogStatus::Filtered);
@@ -555,24 +588,7 @@ impl Logger {
 
     /// Sends the summaries of error storms whose window has closed.
     fn send_storm_summaries(&self) {
-        if let Some(storm) = &self.inner.storm {
-            self.send_summaries(storm.take_summaries(Instant::now()));
-        }
-    }
-
-    fn send_summaries(&self, summaries: Vec<FoldSummary>) {
-        for summary in summaries {
-            let attributes = serde_json::json!({
-                "error.fingerprint": summary.fingerprint,
-                "error.type": summary.error_type,
-                "error.repeated": summary.folded,
-            })
-            .to_string();
-            let message = summary.to_string();
-            let _ = self.submit_kind(EntryKind::Log, Sampling::Decided, |context| {
-                Record::with_json(Level::Error, &message, &attributes, context)
-            });
-        }
+        self.inner.send_storm_summaries(Instant::now());
     }
 
     /// Logs at info or more severe, and events, leave a breadcrumb as they are logged; a

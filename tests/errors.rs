@@ -187,3 +187,25 @@ fn capture_here(logger: &ferrolog::Logger) {
         LogStatus::Accepted
     );
 }
+
+#[test]
+fn a_storm_still_open_at_shutdown_is_summarized() {
+    let collector = Collector::start();
+    let client = client(
+        &collector,
+        &[("error_storm_limit", "1"), ("error_storm_window", "60")],
+    );
+    for _ in 0..3 {
+        client
+            .logger()
+            .capture_error(payment_error(), &CaptureOptions::default())
+            .unwrap();
+    }
+    assert!(client.shutdown(WAIT).completed);
+    let summary = only(&collector, "repeated");
+    assert_eq!(
+        summary["message"],
+        "PaymentError: card declined (repeated 2 times)"
+    );
+    assert_eq!(client.stats().dropped(DropReason::Folded), 2);
+}

@@ -99,6 +99,17 @@ static void test_errors(ferrolog_logger *root) {
                                         STR(""), STR("")),
                  FERROLOG_OK);
 
+    /* A storm: the limit is 3 per window (set in main), the rest fold into one summary. */
+    int sent = 0, folded = 0;
+    for (int i = 0; i < 8; i++) {
+        ferrolog_result result =
+            ferrolog_capture_error(root, STR("TimeoutError"), STR("storm of the same"), frames,
+                                   COUNT(frames), NULL, 0, STR(""), STR(""));
+        sent += result == FERROLOG_OK;
+        folded += result == FERROLOG_FILTERED;
+    }
+    CHECK(sent == 3 && folded == 5);
+
     /* Bad arguments. */
     CHECK_RESULT(ferrolog_capture_error(NULL, STR("E"), STR("m"), NULL, 0, NULL, 0, STR(""),
                                         STR("")),
@@ -173,6 +184,7 @@ int main(void) {
         {"endpoint", required_env("FERROLOG_TEST_COLLECTOR")},
         {"key_persistence", "false"},
         {"max_breadcrumbs", "3"},
+        {"error_storm_limit", "3"},
     };
     ferrolog_client *client = start_client(options, COUNT(options));
     ferrolog_logger *root = NULL;
@@ -183,6 +195,16 @@ int main(void) {
     check_collector();
     ferrolog_logger_free(root);
     CHECK_RESULT(ferrolog_client_shutdown(client, 5000, NULL), FERROLOG_OK);
+    /* The shutdown closed the storm's window and sent its summary. */
+    ferrolog_stats *stats = NULL;
+    uint64_t value = 0;
+    CHECK_RESULT(ferrolog_client_stats(client, &stats), FERROLOG_OK);
+    CHECK_RESULT(ferrolog_stats_get(stats, S("folded"), &value), FERROLOG_OK);
+    CHECK_U64(value, 5);
+    ferrolog_stats_free(stats);
+    char *lines = collector_entries("text=storm of the same (repeated 5 times)");
+    CHECK(lines != NULL && count_lines(lines) == 1);
+    free(lines);
     ferrolog_client_free(client);
     return check_finish();
 }

@@ -127,6 +127,29 @@ int main(void) {
                                                      &served_lf),
                  FERROLOG_OK);
 
+    /* Invalid W3C headers continue nothing: the span starts a trace of its own. */
+    const char *invalid[] = {
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", /* upper case */
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01", /* zero trace id */
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", /* version ff */
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+    };
+    for (size_t i = 0; i < COUNT(invalid); i++) {
+        const ferrolog_header header[] = {{STR("traceparent"), {invalid[i], strlen(invalid[i])}}};
+        ferrolog_span *fresh = NULL;
+        CHECK_RESULT(ferrolog_span_continue_from_headers(logger, header, 1, STR("fresh"),
+                                                         STR("x"), &fresh),
+                     FERROLOG_OK);
+        char value[64];
+        CHECK_RESULT(ferrolog_span_header(fresh, FERROLOG_HEADER_TRACEPARENT, value, sizeof value,
+                                          NULL),
+                     FERROLOG_OK);
+        check_context(invalid[i]);
+        CHECK(strncmp(value + 3, "4bf92f3577b34da6a3ce929d0e0e4736", 32) != 0);
+        check_context(NULL);
+        ferrolog_span_free(fresh);
+    }
+
     /* Bad arguments are refused without a span. */
     ferrolog_span *none = NULL;
     CHECK_RESULT(ferrolog_span_start(NULL, STR("x"), STR("y"), &none), FERROLOG_NULL_ARGUMENT);
