@@ -211,7 +211,7 @@ impl Client {
     /// Sends everything logged before the call, waiting at most `timeout`; storms of errors
     /// whose window has closed are summarized first.
     pub fn flush(&self, timeout: Duration) -> FlushReport {
-        self.logger().send_storm_summaries();
+        self.inner.send_storm_summaries(Instant::now());
         self.inner.pipeline.flush(timeout)
     }
 
@@ -584,11 +584,6 @@ impl Logger {
         options: &CaptureOptions<'_>,
     ) -> Result<LogStatus, RecordError> {
         self.capture_error(error, options)
-    }
-
-    /// Sends the summaries of error storms whose window has closed.
-    fn send_storm_summaries(&self) {
-        self.inner.send_storm_summaries(Instant::now());
     }
 
     /// Logs at info or more severe, and events, leave a breadcrumb as they are logged; a

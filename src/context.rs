@@ -49,7 +49,7 @@ impl Context {
     }
 
     /// This context without its attributes, for an entry whose attributes were settled
-    /// already (by a before-send hook).
+    /// already (by a before-send hook, or by scrubbing on the worker).
     pub fn without_attributes(&self) -> Context {
         Context {
             attributes: Map::new(),
