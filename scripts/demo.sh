@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job end to end: start the collector, run the C quickstart against it, show what
-# arrived, stop.
+# The main job end to end: start the collector, run the C examples against it (the
+# quickstart, every entry type, one request's trace and error), show what arrived, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/collector.sh
@@ -12,7 +12,7 @@ mkdir -p "$build_dir"
 start_collector "$data_dir" --print
 echo "== collector at $COLLECTOR_URL"
 
-for example in quickstart entry_types; do
+for example in quickstart entry_types request; do
   cc -std=c11 -Wall -Wextra -Iinclude "examples/c/$example.c" \
     -L"$PWD/target/release" -lferrolog -Wl,-rpath,"$PWD/target/release" -o "$build_dir/$example"
 done
@@ -20,6 +20,9 @@ echo "== C quickstart, over LuminaLog"
 FERROLOG_ENDPOINT="$COLLECTOR_URL/v1/logs" "$build_dir/quickstart"
 echo "== every entry type, over LogFlux (RSA-OAEP handshake, AES-256-GCM per entry)"
 FERROLOG_ENDPOINT="$COLLECTOR_URL" FERROLOG_SESSIONS="$data_dir/sessions" "$build_dir/entry_types"
+
+echo "== one request: trace, scope, child span, breadcrumbs, captured error (scrubbed)"
+FERROLOG_ENDPOINT="$COLLECTOR_URL" "$build_dir/request"
 
 echo "== what the collector printed as entries arrived"
 tail -n +2 "$COLLECTOR_LOG"

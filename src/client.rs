@@ -124,10 +124,31 @@ pub struct Logger {
 /// Where a logger's context comes from.
 #[derive(Clone)]
 enum Source {
-    /// Fixed when the logger was made.
-    Fixed(Arc<Context>),
+    /// Fixed when the logger was made; a logger made from a scope (a child, one bound to a
+    /// span) still adds to, and captures with, that scope's breadcrumb trail.
+    Fixed {
+        context: Arc<Context>,
+        scope: Option<Arc<Scope>>,
+    },
     /// A scope's, which its setters change for every holder of the scope.
     Scope(Arc<Scope>),
+}
+
+impl Source {
+    fn fixed(context: Context, scope: Option<Arc<Scope>>) -> Source {
+        Source::Fixed {
+            context: Arc::new(context),
+            scope,
+        }
+    }
+
+    /// The scope whose trail this source's entries use, if any.
+    fn scope(&self) -> Option<&Arc<Scope>> {
+        match self {
+            Source::Fixed { scope, .. } => scope.as_ref(),
+            Source::Scope(scope) => Some(scope),
+        }
+    }
 }
 
 /// A scope: a context that changes as the request it follows learns more, and a breadcrumb
@@ -196,7 +217,7 @@ impl Client {
     pub fn logger(&self) -> Logger {
         Logger {
             inner: Arc::clone(&self.inner),
-            source: Source::Fixed(Arc::new(Context::default())),
+            source: Source::fixed(Context::default(), None),
         }
     }
 
@@ -241,7 +262,7 @@ impl Logger {
     fn with_context(&self, context: Context) -> Logger {
         Logger {
             inner: Arc::clone(&self.inner),
-            source: Source::Fixed(Arc::new(context)),
+            source: Source::fixed(context, self.source.scope().cloned()),
         }
     }
 
@@ -268,7 +289,7 @@ impl Logger {
     /// The context entries logged now would carry.
     pub fn context(&self) -> Arc<Context> {
         match &self.source {
-            Source::Fixed(context) => Arc::clone(context),
+            Source::Fixed { context, .. } => Arc::clone(context),
             Source::Scope(scope) => scope.context(),
         }
     }
@@ -328,13 +349,12 @@ impl Logger {
         true
     }
 
-    /// The trail this logger's entries add to and its captured errors carry: its scope's, or
-    /// the client's.
+    /// The trail this logger's entries add to and its captured errors carry: its scope's
+    /// (the one it was made from), or the client's.
     fn trail(&self) -> &Trail {
-        match &self.source {
-            Source::Fixed(_) => &self.inner.trail,
-            Source::Scope(scope) => &scope.trail,
-        }
+        self.source
+            .scope()
+            .map_or(&self.inner.trail, |scope| &scope.trail)
     }
 
     /// Adds a breadcrumb by hand.

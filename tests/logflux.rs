@@ -546,11 +546,9 @@ fn entries_logged_under_a_span_name_it() {
     assert!(client.flush(WAIT).completed);
     let context = span.context();
     let entry = &collector.entries("?text=lf-under-span")[0];
-    assert_eq!(
-        entry["attributes"]["trace_id"],
-        context.trace_id.to_string()
-    );
-    assert_eq!(entry["attributes"]["span_id"], context.span_id.to_string());
+    assert_eq!(entry["trace_id"], context.trace_id.to_string());
+    assert_eq!(entry["span_id"], context.span_id.to_string());
+    assert_eq!(entry["attributes"].get("trace_id"), None, "{entry}");
     let span_entry = &collector.entries("?kind=trace")[0];
     assert_eq!(span_entry["trace_id"], context.trace_id.to_string());
     assert_eq!(span_entry["attributes"].get("span_id"), None);

@@ -117,3 +117,28 @@ fn breadcrumbs_follow_the_scope_in_order_and_within_the_cap() {
 fn client_without_breadcrumbs(collector: &Collector) -> ferrolog::Client {
     client(collector, &[("max_breadcrumbs", "0")])
 }
+
+#[test]
+fn loggers_made_from_a_scope_share_its_trail() {
+    let collector = Collector::start();
+    let client = client(&collector, &[]);
+    let scope = client.logger().scope();
+    let child = scope.child(Map::from_iter([("step".into(), json!("pay"))]));
+    let span = scope.start_span("pay", "job");
+    child.info("from the child");
+    span.logger().info("under the span");
+    scope.info("from the scope");
+    assert_eq!(
+        trail(&scope),
+        [
+            "log:from the child",
+            "log:under the span",
+            "log:from the scope"
+        ]
+    );
+    assert_eq!(trail(&span.logger()), trail(&scope));
+    assert!(
+        client.logger().breadcrumbs().is_empty(),
+        "the client's trail stays apart"
+    );
+}

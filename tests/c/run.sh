@@ -115,6 +115,7 @@ run_test happy_path_cxx build_cxx tests/c/happy_path.c
 FERROLOG_ENDPOINT=$FERROLOG_TEST_ENDPOINT run_test quickstart build_c examples/c/quickstart.c
 FERROLOG_ENDPOINT=$collector_url FERROLOG_SESSIONS=$work/sessions \
     run_test entry_types_example build_c examples/c/entry_types.c
+FERROLOG_ENDPOINT=$collector_url run_test request_example build_c examples/c/request.c
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

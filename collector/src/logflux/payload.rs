@@ -260,7 +260,7 @@ pub fn decode(part: &DecodedPart) -> Result<DecodedEntry, PayloadError> {
             "source is longer than {MAX_VALUE_CHARS} characters"
         )));
     }
-    let attributes = strings(&common, "attributes");
+    let mut attributes = strings(&common, "attributes");
     check_attribute_limits(&attributes).map_err(PayloadError::invalid)?;
     let raw_ts = text("ts").unwrap_or_default();
     let timestamp = utc_micros(raw_ts)
@@ -282,11 +282,18 @@ pub fn decode(part: &DecodedPart) -> Result<DecodedEntry, PayloadError> {
         Some(Value::String(text)) => Some(text),
         _ => None,
     };
-    let (trace_id, span_id, parent_span_id) = (
+    let (mut trace_id, mut span_id, parent_span_id) = (
         take_text("trace_id"),
         take_text("span_id"),
         take_text("parent_span_id"),
     );
+    // An entry logged under a span names it in attributes (the payload has members for a
+    // span's own ids only); the entry view keeps them where every protocol puts them.
+    if trace_id.is_none() {
+        if let Some((trace, span)) = logged_under_span(&mut attributes) {
+            (trace_id, span_id) = (Some(trace), Some(span));
+        }
+    }
     let error = match part.kind {
         EntryKind::Log => {
             details.remove("message");
@@ -334,6 +341,27 @@ pub fn decode(part: &DecodedPart) -> Result<DecodedEntry, PayloadError> {
         parent_span_id,
         details: Some(Value::Object(details)),
     })
+}
+
+/// Removes and returns the `trace_id` and `span_id` attributes when both are lowercase hex ids
+/// of 16 and 8 bytes.
+fn logged_under_span(attributes: &mut Map<String, Value>) -> Option<(String, String)> {
+    let id = |name: &str, len: usize| {
+        attributes
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|text| {
+                text.len() == len
+                    && text
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            })
+            .map(str::to_owned)
+    };
+    let ids = (id("trace_id", 32)?, id("span_id", 16)?);
+    attributes.remove("trace_id");
+    attributes.remove("span_id");
+    Some(ids)
 }
 
 fn present<'a>(object: &'a Map<String, Value>, member: &Member) -> Option<&'a Value> {
@@ -440,6 +468,23 @@ mod tests {
             payload[name] = value.clone();
         }
         payload
+    }
+
+    #[test]
+    fn a_log_under_a_span_keeps_its_ids_in_the_entry_view() {
+        let under = json!({"message": "m", "attributes": {
+            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "span_id": "00f067aa0ba902b7",
+            "user": "7"}});
+        let entry = decode_as(EntryKind::Log, "log", under).unwrap();
+        assert_eq!(
+            entry.trace_id.as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+        assert_eq!(entry.span_id.as_deref(), Some("00f067aa0ba902b7"));
+        assert_eq!(Value::Object(entry.attributes), json!({"user": "7"}));
+        let not_ids = json!({"message": "m", "attributes": {"trace_id": "abc", "span_id": "x"}});
+        let entry = decode_as(EntryKind::Log, "log", not_ids).unwrap();
+        assert_eq!((entry.trace_id, entry.attributes.len()), (None, 2));
     }
 
     fn decode_as(kind: EntryKind, type_name: &str, members: Value) -> Result<DecodedEntry, String> {
