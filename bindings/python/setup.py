@@ -1,7 +1,7 @@
 """Builds the Rust core (release) and bundles its shared library inside the package.
 
 Everything declarative lives in pyproject.toml; this file only adds the build step, which
-runs cargo from the repository root two levels above this directory.
+runs cargo in the repository root two levels above this directory.
 """
 
 import json
@@ -18,7 +18,12 @@ CORE_CRATE = "ferrolog"
 
 
 def build_core_library() -> Path:
-    """Runs `cargo build --release -p ferrolog` and returns the cdylib cargo reports."""
+    """Builds the core's release libraries and returns the cdylib cargo reports.
+
+    `--workspace --lib` rather than `-p ferrolog`: the workspace's members unify dependency
+    features, so this is the very build `make build` makes and neither invalidates the other.
+    The collector has no library, so nothing more is built.
+    """
     if not (REPOSITORY_ROOT / "Cargo.toml").is_file():
         raise RuntimeError(
             f"ferrolog: no Cargo.toml at {REPOSITORY_ROOT}; the package builds the Rust core "
@@ -27,7 +32,7 @@ def build_core_library() -> Path:
     cargo = os.environ.get("CARGO", "cargo")
     # The artifact messages name the library wherever CARGO_TARGET_DIR puts it.
     build = subprocess.run(
-        [cargo, "build", "--release", "-p", CORE_CRATE, "--message-format=json-render-diagnostics"],
+        [cargo, "build", "--release", "--workspace", "--lib", "--message-format=json-render-diagnostics"],
         cwd=REPOSITORY_ROOT,
         stdout=subprocess.PIPE,
         check=True,
