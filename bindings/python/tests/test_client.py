@@ -77,7 +77,9 @@ def test_from_env_names_a_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:
         ferrolog.Client.from_env()
 
 
-def test_stats_count_what_was_accepted_and_sent(client: ferrolog.Client, collector: Collector, marker: str) -> None:
+def test_stats_count_what_was_accepted_and_sent(
+    client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
     logger = client.logger()
     for number in range(3):
         logger.info(marker, number=number)

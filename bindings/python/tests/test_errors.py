@@ -32,7 +32,7 @@ def checkout_while_handling() -> None:
     try:
         charge("none")
     except KeyError:
-        raise RuntimeError("while handling")  # noqa: B904 - the implicit __context__ is the point
+        raise RuntimeError("while handling")  # the implicit __context__ is the point
 
 
 def raised(function: Any, *args: Any) -> BaseException:
@@ -72,7 +72,9 @@ def test_the_implicit_context_is_part_of_the_chain(
     assert [link["type"] for link in entry["error"]["error_chain"]] == ["RuntimeError", "KeyError"]
 
 
-def test_a_suppressed_context_is_left_out(logflux_client: ferrolog.Client, collector: Collector, marker: str) -> None:
+def test_a_suppressed_context_is_left_out(
+    logflux_client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
     try:
         try:
             charge("x")

@@ -50,13 +50,26 @@ def test_attributes_travel_as_json_and_other_values_as_their_str(
     client: ferrolog.Client, collector: Collector, marker: str
 ) -> None:
     client.logger().info(
-        marker, user_id=42, ratio=0.5, ok=True, nothing=None, tags=["a", "b"], nested={"k": "v"},
-        other=Unserializable(), message="an attribute named message",
+        marker,
+        user_id=42,
+        ratio=0.5,
+        ok=True,
+        nothing=None,
+        tags=["a", "b"],
+        nested={"k": "v"},
+        other=Unserializable(),
+        message="an attribute named message",
     )
     [entry] = sent(client, collector, text=marker)
     assert entry["attributes"] == {
-        "user_id": 42, "ratio": 0.5, "ok": True, "nothing": None, "tags": ["a", "b"],
-        "nested": {"k": "v"}, "other": "unserializable as JSON", "message": "an attribute named message",
+        "user_id": 42,
+        "ratio": 0.5,
+        "ok": True,
+        "nothing": None,
+        "tags": ["a", "b"],
+        "nested": {"k": "v"},
+        "other": "unserializable as JSON",
+        "message": "an attribute named message",
     }
 
 
@@ -83,8 +96,13 @@ def test_a_scope_sets_user_request_and_attributes_under_the_entries_own(
     parent.info(marker, unscoped=True)
     scoped, unscoped = sent(client, collector, text=marker)
     assert scoped["attributes"] == {
-        "service": "api", "user.id": "user-7", "http.method": "POST", "http.path": "/orders",
-        "http.request_id": "req-1", "tenant": "acme", "plan": "pro",
+        "service": "api",
+        "user.id": "user-7",
+        "http.method": "POST",
+        "http.path": "/orders",
+        "http.request_id": "req-1",
+        "tenant": "acme",
+        "plan": "pro",
     }
     assert unscoped["attributes"] == {"service": "api", "unscoped": True}
 
@@ -113,10 +131,14 @@ def test_metrics_counters_and_gauges(client: ferrolog.Client, collector: Collect
 def test_events_and_audits(client: ferrolog.Client, collector: Collector, marker: str) -> None:
     logger = client.logger()
     logger.event(f"{marker}.signup", plan="pro")
-    logger.audit(f"{marker}.delete", "alice", "document", "doc-9", outcome="failure", actor_type="user", why="test")
+    logger.audit(
+        f"{marker}.delete", "alice", "document", "doc-9", outcome="failure", actor_type="user", why="test"
+    )
     event, audit = sent(client, collector, text=marker)
     assert (event["kind"], event["details"], event["attributes"]) == (
-        "event", {"event": f"{marker}.signup"}, {"plan": "pro"},
+        "event",
+        {"event": f"{marker}.signup"},
+        {"plan": "pro"},
     )
     assert audit["kind"] == "audit"
     assert audit["details"]["actor"] == "alice"
@@ -126,7 +148,9 @@ def test_events_and_audits(client: ferrolog.Client, collector: Collector, marker
     assert audit["attributes"]["why"] == "test"
 
 
-def test_an_audit_without_an_outcome_succeeded(client: ferrolog.Client, collector: Collector, marker: str) -> None:
+def test_an_audit_without_an_outcome_succeeded(
+    client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
     client.logger().audit(marker, "bob", "account")
     [audit] = sent(client, collector, text=marker)
     assert audit["details"]["outcome"] == "success"

@@ -14,7 +14,9 @@ def traceparent_ids(header: str) -> tuple[str, str]:
     return trace_id, span_id
 
 
-def test_a_span_and_its_child_share_the_trace(client: ferrolog.Client, collector: Collector, marker: str) -> None:
+def test_a_span_and_its_child_share_the_trace(
+    client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
     with client.logger().span(f"{marker} root", "http.server") as root:
         root.set_attribute("route", "/orders")
         with root.child(f"{marker} query", "db") as child:
@@ -28,7 +30,9 @@ def test_a_span_and_its_child_share_the_trace(client: ferrolog.Client, collector
     assert root_entry["details"]["status"] == "ok"
     assert root_entry["attributes"] == {"route": "/orders"}
     assert (child_entry["trace_id"], child_entry["span_id"], child_entry["parent_span_id"]) == (
-        trace_id, child_id, root_id,
+        trace_id,
+        child_id,
+        root_id,
     )
     assert (inside["kind"], inside["trace_id"], inside["span_id"]) == ("log", trace_id, child_id)
 
@@ -39,10 +43,11 @@ def test_the_logflux_header_names_the_same_trace(client: ferrolog.Client) -> Non
         assert span.header("logflux").startswith(f"{trace_id}-{span_id}")
 
 
-def test_a_span_from_a_span_logger_is_a_child(client: ferrolog.Client, collector: Collector, marker: str) -> None:
-    with client.logger().span(f"{marker} outer") as outer:
-        with outer.logger().span(f"{marker} inner"):
-            pass
+def test_a_span_from_a_span_logger_is_a_child(
+    client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
+    with client.logger().span(f"{marker} outer") as outer, outer.logger().span(f"{marker} inner"):
+        pass
     inner, outer_entry = sent(client, collector, text=marker)
     assert inner["parent_span_id"] == outer_entry["span_id"]
 
@@ -50,9 +55,8 @@ def test_a_span_from_a_span_logger_is_a_child(client: ferrolog.Client, collector
 def test_an_exception_leaving_the_block_fails_the_span_and_propagates(
     client: ferrolog.Client, collector: Collector, marker: str
 ) -> None:
-    with pytest.raises(RuntimeError, match="boom"):
-        with client.logger().span(marker) as span:
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), client.logger().span(marker) as span:
+        raise RuntimeError("boom")
     assert span.ended
     [entry] = sent(client, collector, text=marker)
     assert entry["details"]["status"] == "error"
@@ -73,13 +77,17 @@ def test_continue_from_headers_joins_the_callers_trace(
 ) -> None:
     trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     headers = {"TraceParent": f"00-{trace_id}-{parent_id}-01", "Accept": "*/*"}
-    with client.logger().continue_from_headers(list(headers.items()) if as_pairs else headers, marker, "http.server"):
+    with client.logger().continue_from_headers(
+        list(headers.items()) if as_pairs else headers, marker, "http.server"
+    ):
         pass
     [entry] = sent(client, collector, text=marker)
     assert (entry["trace_id"], entry["parent_span_id"]) == (trace_id, parent_id)
 
 
-def test_without_trace_headers_a_new_trace_starts(client: ferrolog.Client, collector: Collector, marker: str) -> None:
+def test_without_trace_headers_a_new_trace_starts(
+    client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
     with client.logger().continue_from_headers({}, marker):
         pass
     [entry] = sent(client, collector, text=marker)

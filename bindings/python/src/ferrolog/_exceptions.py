@@ -20,8 +20,7 @@ def frames_of(exc: BaseException) -> list[Frame]:
     """The traceback's frames, innermost (the one that raised) first."""
     summary = traceback.extract_tb(exc.__traceback__)
     return [
-        Frame(to_str(frame.name), to_str(frame.filename), frame.lineno or 0)
-        for frame in reversed(summary)
+        Frame(to_str(frame.name), to_str(frame.filename), frame.lineno or 0) for frame in reversed(summary)
     ]
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, Structure, c_char_p, c_double, c_int32, c_size_t, c_uint32, c_uint64
-from ctypes import c_void_p
+from collections.abc import Callable
+from ctypes import POINTER, Structure, c_char_p, c_double, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
-from typing import Callable
 
 # The ABI this package was written for (FERROLOG_ABI_VERSION in include/ferrolog.h).
 EXPECTED_ABI_VERSION = 1
@@ -89,6 +88,7 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "ferrolog_span_end": (result, [handle]),
     "ferrolog_span_free": (None, [handle]),
 }
+
 
 def load_library(path: Path = LIBRARY_PATH) -> ctypes.CDLL:
     """Opens the core library, refuses one of another ABI, and declares every prototype."""

@@ -42,7 +42,7 @@ def struct_array(kind: type[Item], items: list[Item]) -> tuple[ctypes.Array[Item
     return (kind * max(len(items), 1))(*items), len(items)
 
 
-def read_string(call: str, write: Callable[[ctypes.c_char_p | None, int, Any], int]) -> str:
+def read_string(call: str, write: Callable[[ctypes.Array[ctypes.c_char], int, Any], int]) -> str:
     """Reads a string the core copies into a caller buffer, growing it once if needed."""
     needed = ctypes.c_size_t(0)
     capacity = 256

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ctypes
 import json
 import math
-from weakref import finalize as weakref_finalize
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
+from weakref import finalize as weakref_finalize
 
 from . import _lifecycle
 from ._handle import new_handle
@@ -34,7 +35,7 @@ def _milliseconds(timeout: float) -> int:
     return round(timeout * 1000)
 
 
-def _config_call(call: str, option: str | None, invoke: Any) -> None:
+def _config_call(call: str, option: str | None, invoke: Callable[[Any], int]) -> None:
     """Runs a call that may answer an error object, raising it as a ConfigError."""
     error = ctypes.c_void_p()
     result = invoke(ctypes.byref(error))
@@ -63,15 +64,22 @@ class Client:
         config = new_handle("ferrolog_config_new", lib.ferrolog_config_new)
         try:
             if from_env:
-                _config_call("ferrolog_config_apply_env", None, lambda error: lib.ferrolog_config_apply_env(config, error))
+                _config_call(
+                    "ferrolog_config_apply_env",
+                    None,
+                    lambda error: lib.ferrolog_config_apply_env(config, error),
+                )
             for key, value in texts.items():
                 self._set_option(config, key, value)
             out = ctypes.c_void_p()
-            _config_call("ferrolog_client_new", None, lambda error: lib.ferrolog_client_new(config, ctypes.byref(out), error))
+            _config_call(
+                "ferrolog_client_new",
+                None,
+                lambda error: lib.ferrolog_client_new(config, ctypes.byref(out), error),
+            )
         finally:
             lib.ferrolog_config_free(config)
         self._handle = out
-        self._shut_down = False
         # At exit the lifecycle hook shuts the client down with a short deadline instead.
         self._finalizer = weakref_finalize(self, lib.ferrolog_client_free, out)
         self._finalizer.atexit = False
@@ -90,18 +98,21 @@ class Client:
 
     def logger(self) -> Logger:
         """The root logger, with no attributes of its own."""
-        handle = new_handle("ferrolog_client_logger", lambda out: lib.ferrolog_client_logger(self._handle, out))
+        handle = new_handle(
+            "ferrolog_client_logger", lambda out: lib.ferrolog_client_logger(self._handle, out)
+        )
         return Logger(handle, self)
 
     def flush(self, timeout: float = 2.0) -> bool:
         """Sends everything logged before the call; False when `timeout` seconds passed first."""
-        return self._settled("ferrolog_client_flush", lib.ferrolog_client_flush(self._handle, _milliseconds(timeout), None))
+        return self._settled(
+            "ferrolog_client_flush", lib.ferrolog_client_flush(self._handle, _milliseconds(timeout), None)
+        )
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stops the client, delivering what is owed within `timeout` seconds; False when some
         of it was still in flight at the deadline. A second call does nothing."""
         result = lib.ferrolog_client_shutdown(self._handle, _milliseconds(timeout), None)
-        self._shut_down = True
         _lifecycle.forget(self)
         return self._settled("ferrolog_client_shutdown", result)
 
@@ -125,7 +136,7 @@ class Client:
         counters: dict[str, Any] = json.loads(text)
         return counters
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

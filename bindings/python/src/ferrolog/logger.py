@@ -139,7 +139,9 @@ class Logger(Owned):
         if exc is None:
             exc = sys.exception()
             if exc is None:
-                raise ValueError("ferrolog: capture_exception() without an argument needs an exception being handled")
+                raise ValueError(
+                    "ferrolog: capture_exception() without an argument needs an exception being handled"
+                )
         return self.capture_error(exc, message, **attributes)
 
     def metric(self, kind: str, name: str, value: float, /, *, unit: str = "", **attributes: Any) -> Result:
@@ -230,7 +232,10 @@ class Scope(Logger):
     """A logger for one request, whose user, request and attributes can change."""
 
     def set_user(self, user_id: str) -> None:
-        check("ferrolog_logger_set_user", lib.ferrolog_logger_set_user(self._handle, text_arg("user_id", user_id)))
+        check(
+            "ferrolog_logger_set_user",
+            lib.ferrolog_logger_set_user(self._handle, text_arg("user_id", user_id)),
+        )
 
     def set_request(self, method: str, path: str, request_id: str = "") -> None:
         result = lib.ferrolog_logger_set_request(
@@ -242,5 +247,7 @@ class Scope(Logger):
         check("ferrolog_logger_set_request", result)
 
     def set_attribute(self, key: str, value: str) -> None:
-        result = lib.ferrolog_logger_set_attribute(self._handle, text_arg("key", key), text_arg("value", value))
+        result = lib.ferrolog_logger_set_attribute(
+            self._handle, text_arg("key", key), text_arg("value", value)
+        )
         check("ferrolog_logger_set_attribute", result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from ._handle import Owned, new_handle
 from ._native import lib
@@ -28,7 +28,7 @@ class Span(Owned):
         self._owner = owner  # keeps the client running while the span lives
         self._ended = False
 
-    def __enter__(self) -> Span:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -56,14 +56,14 @@ class Span(Owned):
         return Span(handle, self._owner)
 
     def set_attribute(self, key: str, value: str) -> None:
-        result = lib.ferrolog_span_set_attribute(
-            self._handle, text_arg("key", key), text_arg("value", value)
-        )
+        result = lib.ferrolog_span_set_attribute(self._handle, text_arg("key", key), text_arg("value", value))
         check("ferrolog_span_set_attribute", result)
 
     def set_error(self, message: str) -> None:
         """Marks the span failed, with `message` as its `error.message`."""
-        check("ferrolog_span_set_error", lib.ferrolog_span_set_error(self._handle, text_arg("message", message)))
+        check(
+            "ferrolog_span_set_error", lib.ferrolog_span_set_error(self._handle, text_arg("message", message))
+        )
 
     def header(self, kind: HeaderKind = "traceparent") -> str:
         """The propagation header's value for a request this span makes."""
