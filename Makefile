@@ -3,8 +3,9 @@
 
 CARGO ?= cargo
 RELEASE_DIR := target/release
+VENV := build/venv
 
-.PHONY: all deps build header test test-rust test-c demo bench fmt-check
+.PHONY: all deps build header test test-rust test-c test-python demo bench fmt-check
 
 all: build
 
@@ -18,7 +19,7 @@ build:
 header:
 	FERROLOG_BLESS=1 $(CARGO) test --test header
 
-test: deps build test-rust test-c
+test: deps build test-rust test-c test-python
 
 test-rust:
 	$(CARGO) build --workspace --bins
@@ -26,6 +27,12 @@ test-rust:
 
 test-c: build
 	tests/c/run.sh
+
+# Installs the binding as a user would (pip builds and bundles the core), then runs its suite
+# against the collector that `build` made.
+test-python: deps build
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
+	cd bindings/python && ../../$(VENV)/bin/python -m pytest -q
 
 demo: deps build
 	scripts/demo.sh

@@ -26,6 +26,7 @@ venv=build/venv
 if ! cmp -s tests/requirements.txt "$venv/requirements.txt" 2>/dev/null; then
   echo "installing the tests' Python packages into $venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
+  # Through the venv's python, not its pip script: a copied venv's scripts name the old path.
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r tests/requirements.txt
   cp tests/requirements.txt "$venv/requirements.txt"
 fi

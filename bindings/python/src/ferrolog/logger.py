@@ -1,0 +1,253 @@
+"""Loggers and scopes: levelled logs, captured errors, metrics, events, audits and spans."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ._exceptions import error_type, exception_arrays
+from ._handle import Owned, new_handle
+from ._native import Header, lib
+from ._text import attributes_json, attributes_str, struct_array, text_arg
+from .errors import Result, check, log_outcome
+from .span import Span
+
+_METRIC_KINDS: dict[str, int] = {"counter": 1, "gauge": 2, "distribution": 3}
+
+
+def level_number(level: int | str) -> int:
+    """A level as the core numbers it (1 emergency … 8 debug), from a number or either name set."""
+    if isinstance(level, bool) or not isinstance(level, (int, str)):
+        raise TypeError(f"ferrolog: a level is an int or a name, not {type(level).__name__}")
+    if isinstance(level, int):
+        return level
+    data = level.encode("utf-8")
+    number = ctypes.c_int32()
+    if lib.ferrolog_level_from_name(data, len(data), ctypes.byref(number)) != Result.OK:
+        raise ValueError(f"ferrolog: unknown level {level!r}")
+    return number.value
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"ferrolog: {name} must be a number, not {type(value).__name__}")
+    return float(value)
+
+
+def _at(name: str) -> Callable[..., Result]:
+    level = level_number(name)
+
+    def log_at(self: Logger, message: str, /, **attributes: Any) -> Result:
+        return self.log(level, message, **attributes)
+
+    log_at.__name__ = log_at.__qualname__ = name
+    log_at.__doc__ = f"Logs `message` at {name} with `attributes`."
+    return log_at
+
+
+class Logger(Owned):
+    """A client plus inherited attributes. Thread-safe; children and scopes share its client."""
+
+    def __init__(self, handle: Any, owner: Any) -> None:
+        super().__init__(handle, lib.ferrolog_logger_free)
+        self._owner = owner  # keeps the client running while a logger of it lives
+
+    def log(self, level: int | str, message: str, /, **attributes: Any) -> Result:
+        """Logs `message` at `level` (a number 1–8 or a level name) with `attributes`."""
+        number = level_number(level)
+        if not isinstance(message, str):
+            raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}")
+        text = message.encode("utf-8")
+        data = attributes_json(attributes)
+        result = lib.ferrolog_log(self._handle, number, text, len(text), data or None, len(data))
+        return log_outcome("ferrolog_log", result)
+
+    debug = _at("debug")
+    info = _at("info")
+    notice = _at("notice")
+    warning = _at("warning")
+    warn = _at("warn")
+    error = _at("error")
+    critical = _at("critical")
+    fatal = _at("fatal")
+    alert = _at("alert")
+    emergency = _at("emergency")
+    panic = _at("panic")
+
+    def child(self, **attributes: Any) -> Logger:
+        """A logger with this logger's attributes and `attributes` on top."""
+        data = attributes_json(attributes)
+        handle = new_handle(
+            "ferrolog_logger_child",
+            lambda out: lib.ferrolog_logger_child(self._handle, data or None, len(data), out),
+        )
+        return Logger(handle, self._owner)
+
+    def scope(self) -> Scope:
+        """A scope for one request: its own user, request, attributes and breadcrumb trail."""
+        handle = new_handle("ferrolog_logger_scope", lambda out: lib.ferrolog_logger_scope(self._handle, out))
+        return Scope(handle, self._owner)
+
+    def add_breadcrumb(
+        self,
+        message: str,
+        category: str = "",
+        level: int | str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Adds a breadcrumb to this logger's trail; `data` values travel as strings."""
+        strings = {str(key): str(value) for key, value in (data or {}).items()}
+        result = lib.ferrolog_logger_add_breadcrumb(
+            self._handle,
+            text_arg("category", category),
+            text_arg("message", message),
+            0 if level is None else level_number(level),
+            attributes_str(strings),
+        )
+        check("ferrolog_logger_add_breadcrumb", result)
+
+    def capture_error(self, exc: BaseException, /, message: str | None = None, **attributes: Any) -> Result:
+        """Sends `exc` with its type, text, traceback frames (innermost first) and cause chain.
+
+        `message`, when given, is the entry's message; the error's text then travels as the
+        attribute `error`.
+        """
+        if not isinstance(exc, BaseException):
+            raise TypeError(f"ferrolog: capture_error takes an exception, not {type(exc).__name__}")
+        if message is not None and not isinstance(message, str):
+            raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}")
+        (frames, frame_count), (causes, cause_count) = exception_arrays(exc)
+        result = lib.ferrolog_capture_error(
+            self._handle,
+            text_arg("error type", error_type(exc)),
+            text_arg("error message", str(exc)),
+            frames,
+            frame_count,
+            causes,
+            cause_count,
+            attributes_str(attributes),
+            attributes_str({} if message is None else {"message": message}),
+        )
+        return log_outcome("ferrolog_capture_error", result)
+
+    def capture_exception(
+        self, exc: BaseException | None = None, /, message: str | None = None, **attributes: Any
+    ) -> Result:
+        """As `capture_error`; without `exc`, the exception being handled."""
+        if exc is None:
+            exc = sys.exception()
+            if exc is None:
+                raise ValueError(
+                    "ferrolog: capture_exception() without an argument needs an exception being handled"
+                )
+        return self.capture_error(exc, message, **attributes)
+
+    def metric(self, kind: str, name: str, value: float, /, *, unit: str = "", **attributes: Any) -> Result:
+        """Records a metric; `kind` is `counter`, `gauge` or `distribution`."""
+        if kind not in _METRIC_KINDS:
+            raise ValueError(f"ferrolog: metric kind must be counter, gauge or distribution, not {kind!r}")
+        result = lib.ferrolog_metric(
+            self._handle,
+            _METRIC_KINDS[kind],
+            text_arg("name", name),
+            _number("value", value),
+            text_arg("unit", unit),
+            attributes_str(attributes),
+        )
+        return log_outcome("ferrolog_metric", result)
+
+    def counter(self, name: str, value: float = 1, /, *, unit: str = "", **attributes: Any) -> Result:
+        return self.metric("counter", name, value, unit=unit, **attributes)
+
+    def gauge(self, name: str, value: float, /, *, unit: str = "", **attributes: Any) -> Result:
+        return self.metric("gauge", name, value, unit=unit, **attributes)
+
+    def distribution(self, name: str, value: float, /, *, unit: str = "", **attributes: Any) -> Result:
+        return self.metric("distribution", name, value, unit=unit, **attributes)
+
+    def event(self, name: str, /, **attributes: Any) -> Result:
+        result = lib.ferrolog_event(self._handle, text_arg("name", name), attributes_str(attributes))
+        return log_outcome("ferrolog_event", result)
+
+    def audit(
+        self,
+        action: str,
+        actor: str,
+        resource: str,
+        /,
+        resource_id: str = "",
+        *,
+        outcome: str = "",
+        actor_type: str = "",
+        **attributes: Any,
+    ) -> Result:
+        """Records that `actor` did `action` to `resource`; never sampled. `outcome` "" is success."""
+        result = lib.ferrolog_audit(
+            self._handle,
+            text_arg("action", action),
+            text_arg("actor", actor),
+            text_arg("actor_type", actor_type),
+            text_arg("resource", resource),
+            text_arg("resource_id", resource_id),
+            text_arg("outcome", outcome),
+            attributes_str(attributes),
+        )
+        return log_outcome("ferrolog_audit", result)
+
+    def span(self, name: str, operation: str = "") -> Span:
+        """Starts a span: a child of the span this logger is bound to, else a new trace's root."""
+        name_arg, operation_arg = text_arg("name", name), text_arg("operation", operation)
+        handle = new_handle(
+            "ferrolog_span_start",
+            lambda out: lib.ferrolog_span_start(self._handle, name_arg, operation_arg, out),
+        )
+        return Span(handle, self._owner)
+
+    def continue_from_headers(
+        self,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]],
+        name: str,
+        operation: str = "",
+    ) -> Span:
+        """Starts a span continuing the trace in an incoming request's headers (`traceparent`,
+        else `X-LogFlux-Trace`), or a new trace without a valid one."""
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        array, count = struct_array(
+            Header,
+            [Header(text_arg("header name", key), text_arg("header value", value)) for key, value in pairs],
+        )
+        name_arg, operation_arg = text_arg("name", name), text_arg("operation", operation)
+        handle = new_handle(
+            "ferrolog_span_continue_from_headers",
+            lambda out: lib.ferrolog_span_continue_from_headers(
+                self._handle, array, count, name_arg, operation_arg, out
+            ),
+        )
+        return Span(handle, self._owner)
+
+
+class Scope(Logger):
+    """A logger for one request, whose user, request and attributes can change."""
+
+    def set_user(self, user_id: str) -> None:
+        check(
+            "ferrolog_logger_set_user",
+            lib.ferrolog_logger_set_user(self._handle, text_arg("user_id", user_id)),
+        )
+
+    def set_request(self, method: str, path: str, request_id: str = "") -> None:
+        result = lib.ferrolog_logger_set_request(
+            self._handle,
+            text_arg("method", method),
+            text_arg("path", path),
+            text_arg("request_id", request_id),
+        )
+        check("ferrolog_logger_set_request", result)
+
+    def set_attribute(self, key: str, value: str) -> None:
+        result = lib.ferrolog_logger_set_attribute(
+            self._handle, text_arg("key", key), text_arg("value", value)
+        )
+        check("ferrolog_logger_set_attribute", result)
