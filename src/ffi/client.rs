@@ -105,8 +105,10 @@ pub extern "C" fn ferrolog_client_flush(
 }
 
 /// Stops accepting entries, delivers what is owed within `timeout_ms`, drops the rest with
-/// a reason, and stops the workers. Returns `FERROLOG_OK` when everything went out before the
-/// deadline, else `FERROLOG_TIMEOUT`; `*left` (when not NULL) receives the entries still in
+/// a reason, and stops the workers. Returns `FERROLOG_OK` when everything owed was settled
+/// before the deadline — sent, or dropped for a reason of its own such as `network_error` —
+/// and `FERROLOG_TIMEOUT` when the deadline cut something short; `*left` (when not NULL)
+/// receives the entries still in
 /// a request that began before the shutdown and had not ended by its deadline. A second
 /// call does nothing and reports the same way.
 #[no_mangle]
