@@ -91,7 +91,10 @@ def test_a_record_with_exc_info_is_a_captured_error(
     assert entry["attributes"]["attempt"] == "2"
     assert entry["attributes"]["logger"] == stdlib_logger.name
     frames = entry["error"]["stack_trace"]
-    assert [frame["function"] for frame in frames] == ["fail", "test_a_record_with_exc_info_is_a_captured_error"]
+    assert [frame["function"] for frame in frames] == [
+        "fail",
+        "test_a_record_with_exc_info_is_a_captured_error",
+    ]
     assert frames[0]["file"] == THIS_FILE
 
 
@@ -99,7 +102,7 @@ def test_exc_info_without_an_exception_is_a_plain_log(
     logflux_client: ferrolog.Client, collector: Collector, marker: str, stdlib_logger: logging.Logger
 ) -> None:
     stdlib_logger.addHandler(FerrologHandler(logflux_client))
-    stdlib_logger.error(marker, exc_info=True)  # nothing is being handled
+    stdlib_logger.error(marker, exc_info=True)  # noqa: LOG014 (nothing is being handled, on purpose)
     [entry] = sent(logflux_client, collector, text=marker)
     assert (entry["kind"], entry["level"]) == ("log", 4)
     assert "error" not in entry
@@ -110,7 +113,7 @@ class RecordingHandler(FerrologHandler):
         super().__init__(logger)
         self.failed: list[logging.LogRecord] = []
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (stdlib's name)
+    def handleError(self, record: logging.LogRecord) -> None:
         self.failed.append(record)
 
 

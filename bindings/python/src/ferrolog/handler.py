@@ -54,6 +54,6 @@ class FerrologHandler(logging.Handler):
                 target.capture_error(exc, message, **attributes)
             else:
                 target.log(ferrolog_level(record.levelno), message, **attributes)
-        except Exception:
+        except Exception:  # noqa: BLE001 (stdlib handlers catch everything too)
             # A logging call must never break the program that makes it.
             self.handleError(record)
