@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -273,10 +273,28 @@ class Request:
         self.headers = headers
 
 
+class RequestLikeStarlette(Mapping[str, Any]):
+    """A request that is itself a Mapping over its ASGI scope, with headers beside it."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.scope: dict[str, Any] = {"type": "http", "headers": [(b"x-trace-id", b"scope")]}
+        self.headers = headers
+
+    def __getitem__(self, key: str) -> Any:
+        return self.scope[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.scope)
+
+    def __len__(self) -> int:
+        return len(self.scope)
+
+
 @pytest.mark.parametrize(
     "request_like",
     [
         Request({"X-Trace-Id": "abc"}),
+        RequestLikeStarlette({"x-trace-id": "abc"}),
         Request(HeadersLikeWerkzeug([("X-Trace-Id", "abc")])),
         HeadersLikeWerkzeug([("x-trace-id", "abc")]),
     ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from ctypes import POINTER, c_char_p, c_int32, c_size_t
 from typing import Any
 
@@ -48,9 +48,8 @@ def get_trace_id_from_request(request_or_headers: object) -> str:
     `x-trace-id`, else `x-request-id`, else a valid W3C `traceparent`'s trace id, else a new
     UUID v4. Takes a Flask, Django or Starlette request (anything with `.headers`) or the
     headers themselves (a mapping, or anything with `.items()`)."""
-    headers = request_or_headers
-    if not isinstance(headers, Mapping) and hasattr(headers, "headers"):
-        headers = headers.headers
+    # `.headers` first: a Starlette request is itself a Mapping, over its ASGI scope.
+    headers = getattr(request_or_headers, "headers", request_or_headers)
     array, count = struct_array(
         Header,
         [
