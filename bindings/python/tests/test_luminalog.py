@@ -126,6 +126,46 @@ def test_each_level_method_sends_its_level_with_dict_and_keyword_metadata(
     assert entry["attributes"] == {"user_id": "u1", "step": 2}, "keywords win over the dict"
 
 
+def test_metadata_keeps_its_json_types(lumina: LuminaLog, collector: Collector, marker: str) -> None:
+    metadata = {"amount": 12.5, "items": 3, "paid": True, "user_id": None, "cart": {"skus": ["a", "b"]}}
+    lumina.info(marker, metadata)
+    [entry] = delivered(lumina, collector, marker)
+    assert entry["attributes"] == metadata
+
+
+def test_the_references_production_example_runs_with_only_its_import_changed(
+    collector: Collector, marker: str
+) -> None:
+    logger_options = {"api_key": "test-key", "endpoint": f"{collector.url}/v1/logs"}
+    app_logger = LuminaLog(
+        **logger_options,
+        environment="production",
+        project_id="ecommerce-api",
+        min_level="info",
+        privacy_mode=False,
+        batch_size=50,
+        flush_interval=3.0,
+        debug=False,
+    )
+    request_log = app_logger.child({"request_id": marker, "method": "POST", "path": "/api/checkout"})
+    request_log.debug("Detailed variable state", {"vars": {}})
+    request_log.info("Request started")
+    try:
+        raise LookupError("no such order")
+    except LookupError as exc:
+        request_log.capture_error(exc, {"path": "/api/checkout", "method": "POST"})
+    request_log.info("Request completed", {"status_code": 500, "duration_ms": 1.25})
+    app_logger.shutdown()
+    entries = collector.entries(attr=f"request_id={marker}")
+    assert [(entry["level"], entry["message"]) for entry in entries] == [
+        (7, "Request started"),
+        (4, "no such order"),
+        (7, "Request completed"),
+    ]
+    assert {entry["project_id"] for entry in entries} == {"ecommerce-api"}
+    assert entries[2]["attributes"]["status_code"] == 500
+
+
 def test_panic_is_delivered_before_it_returns(lumina: LuminaLog, collector: Collector, marker: str) -> None:
     lumina.panic(marker, {"reason": "disk"})
     [entry] = collector.entries(text=marker)
