@@ -2,7 +2,8 @@
 works after changing only its import to `from ferrolog.luminalog import …`.
 
 Every documented constructor option maps to a core option of the same name: `api_key`,
-`environment`, `project_id`, `privacy_mode`, `min_level`, `batch_size` (the core clamps it to
+`environment`, `project_id`, `privacy_mode`, `min_level` (held to LuminaLog's six names, which
+is all the SDK takes; the core also takes syslog names), `batch_size` (the core clamps it to
 50..500 and warns once), `flush_interval`, `endpoint` (the full ingest URL; None keeps the
 core's LuminaLog default, the SDK's own) and `debug`. The protocol is always LuminaLog,
 whatever the key's shape. What the SDK does with no core counterpart, and what this does:
