@@ -60,6 +60,11 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "ferrolog_client_free": (None, [handle]),
     "ferrolog_stats_json": (result, [handle, c_char_p, c_size_t, size_out]),
     "ferrolog_stats_free": (None, [handle]),
+    "ferrolog_generate_trace_id": (result, [c_char_p, c_size_t, size_out]),
+    "ferrolog_trace_id_from_headers": (
+        result,
+        [POINTER(Header), c_size_t, c_char_p, c_size_t, size_out],
+    ),
     "ferrolog_log": (result, [handle, c_int32, c_char_p, c_size_t, c_char_p, c_size_t]),
     "ferrolog_logger_child": (result, [handle, c_char_p, c_size_t, out_handle]),
     "ferrolog_logger_free": (None, [handle]),

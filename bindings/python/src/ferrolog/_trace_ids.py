@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from ctypes import POINTER, c_char_p, c_int32, c_size_t
 from typing import Any
 
 from ._native import Header, lib
 from ._text import read_string, struct_array, text_arg
-
-# Declared here because _native's table, which this module leaves alone, lacks them.
-lib.ferrolog_generate_trace_id.restype = c_int32
-lib.ferrolog_generate_trace_id.argtypes = [c_char_p, c_size_t, POINTER(c_size_t)]
-lib.ferrolog_trace_id_from_headers.restype = c_int32
-lib.ferrolog_trace_id_from_headers.argtypes = [
-    POINTER(Header),
-    c_size_t,
-    c_char_p,
-    c_size_t,
-    POINTER(c_size_t),
-]
 
 
 def generate_trace_id() -> str:
