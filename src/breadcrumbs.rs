@@ -9,6 +9,9 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use serde_json::Value;
+
+use crate::entry::parse_json_object;
 use crate::level::Level;
 
 /// The longest message a breadcrumb keeps, in bytes: a trail is a summary, and a large
@@ -53,6 +56,28 @@ fn kept(message: &str) -> &str {
         end -= 1;
     }
     &message[..end]
+}
+
+/// Why breadcrumb data given as JSON was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataError {
+    /// Not one JSON object.
+    NotAnObject,
+    /// A value that is not a string (breadcrumb data is string to string).
+    NotAString(String),
+}
+
+/// Breadcrumb data from one JSON object of string values (empty text for none), as the C
+/// ABI and the bindings pass it.
+pub fn data_from_json(json: &str) -> Result<Vec<(String, String)>, DataError> {
+    let object = parse_json_object(json).map_err(|_| DataError::NotAnObject)?;
+    object
+        .into_iter()
+        .map(|(key, value)| match value {
+            Value::String(text) => Ok((key, text)),
+            _ => Err(DataError::NotAString(key)),
+        })
+        .collect()
 }
 
 /// A bounded trail, shared by the threads that log through its owner.
@@ -193,6 +218,23 @@ mod tests {
         let long = "x".repeat(MAX_MESSAGE_BYTES + 10);
         trail.add_logged(4, "event", &long, Level::Info);
         assert_eq!(trail.snapshot()[1].message.len(), MAX_MESSAGE_BYTES);
+    }
+
+    #[test]
+    fn data_is_an_object_of_strings() {
+        assert_eq!(
+            data_from_json(r#"{"status":"503","path":"/a"}"#),
+            Ok(vec![
+                ("path".into(), "/a".into()),
+                ("status".into(), "503".into())
+            ])
+        );
+        assert_eq!(data_from_json(" "), Ok(vec![]));
+        assert_eq!(data_from_json("[1]"), Err(DataError::NotAnObject));
+        assert_eq!(
+            data_from_json(r#"{"n":1}"#),
+            Err(DataError::NotAString("n".into()))
+        );
     }
 
     #[test]

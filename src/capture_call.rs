@@ -46,19 +46,12 @@ impl CaptureSettings {
                 ("fingerprint", serde_json::Value::String(text)) => {
                     settings.fingerprint = Some(text)
                 }
-                ("level", serde_json::Value::Number(n)) => {
-                    settings.level = n
-                        .as_u64()
-                        .and_then(|n| u8::try_from(n).ok())
-                        .and_then(Level::from_number);
-                    settings.level.ok_or("level must be 1..8")?;
-                }
-                ("level", serde_json::Value::String(text)) => {
-                    settings.level =
-                        Some(Level::from_name(&text).ok_or("level must be a level name")?);
+                ("level", value) => {
+                    let level =
+                        Level::from_json(&value).ok_or("level must be 1..8 or a level name")?;
+                    settings.level = Some(level);
                 }
                 ("message" | "fingerprint", _) => return Err(format!("{name} must be a string")),
-                ("level", _) => return Err("level must be 1..8 or a level name".into()),
                 _ => return Err(format!("unknown capture option `{name}`")),
             }
         }

@@ -412,18 +412,15 @@ impl Logger {
             self.inner.pipeline.refuse(DropReason::Sampled);
             return LogStatus::Filtered;
         }
-        let attributes = if finished.attributes.is_empty() {
-            String::new()
-        } else {
-            Value::Object(finished.attributes).to_string()
-        };
+        let attributes = finished.attributes;
         let payload = Payload::Span(finished.span);
         let level = payload.default_level();
         let name = finished.name;
         // The span's own attributes are one object and its name a string, so only an entry
         // too large to hold can fail, which counts as a drop.
         self.submit_kind(EntryKind::Trace, Sampling::Decided, |context| {
-            Record::with_json(level, &name, &attributes, context).map(|r| r.with_payload(payload))
+            Record::with_attributes(level, &name, attributes, context)
+                .map(|r| r.with_payload(payload))
         })
         .unwrap_or(LogStatus::Dropped)
     }
@@ -590,9 +587,8 @@ impl Logger {
         }
         let payload = Payload::Error(Box::new(report));
         let level = options.level.unwrap_or_else(|| payload.default_level());
-        let attributes = Value::Object(attributes).to_string();
         self.submit_kind(EntryKind::Log, Sampling::Decided, |context| {
-            Record::with_json(level, &message, &attributes, context)
+            Record::with_attributes(level, &message, attributes, context)
                 .map(|r| r.with_payload(payload))
         })
     }

@@ -50,19 +50,12 @@ impl HookEntry {
         let mut updated = self.clone();
         for (name, value) in members {
             match (name.as_str(), value) {
-                ("level", Value::Number(n)) => {
-                    updated.level = n
-                        .as_u64()
-                        .and_then(|n| u8::try_from(n).ok())
-                        .and_then(Level::from_number)
-                        .ok_or(ReplaceError::Member("level"))?;
-                }
-                ("level", Value::String(name)) => {
-                    updated.level = Level::from_name(&name).ok_or(ReplaceError::Member("level"))?;
+                ("level", value) => {
+                    updated.level =
+                        Level::from_json(&value).ok_or(ReplaceError::Member("level"))?;
                 }
                 ("message", Value::String(message)) => updated.message = message,
                 ("attributes", Value::Object(attributes)) => updated.attributes = attributes,
-                ("level", _) => return Err(ReplaceError::Member("level")),
                 ("message", _) => return Err(ReplaceError::Member("message")),
                 ("attributes", _) => return Err(ReplaceError::Member("attributes")),
                 _ => return Err(ReplaceError::Unknown(name)),

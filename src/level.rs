@@ -59,6 +59,19 @@ impl Level {
         Some(level)
     }
 
+    /// A level given in JSON, as the C ABI's JSON options and the bindings give one: a number
+    /// 1..=8 or a name from either set.
+    pub fn from_json(value: &serde_json::Value) -> Option<Level> {
+        match value {
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .and_then(|n| u8::try_from(n).ok())
+                .and_then(Level::from_number),
+            serde_json::Value::String(name) => Level::from_name(name),
+            _ => None,
+        }
+    }
+
     /// The syslog name, which is also the OTLP `severityText`.
     pub fn name(self) -> &'static str {
         match self {

@@ -232,6 +232,22 @@ impl Record {
         })
     }
 
+    /// A record whose attributes are an object already parsed; held as its JSON text, like
+    /// [`Record::with_json`]'s, and held to the same nesting bound.
+    pub fn with_attributes(
+        level: Level,
+        message: &str,
+        attributes: Map<String, Value>,
+        context: Arc<Context>,
+    ) -> Result<Record, RecordError> {
+        let json = if attributes.is_empty() {
+            String::new()
+        } else {
+            Value::Object(attributes).to_string()
+        };
+        Record::with_json(level, message, &json, context)
+    }
+
     /// Makes this record a non-log entry of the payload's type.
     pub fn with_payload(mut self, payload: Payload) -> Record {
         self.payload = Some(Box::new(payload));
@@ -316,13 +332,8 @@ impl Record {
         message: &str,
         attributes: Map<String, Value>,
     ) -> Result<Record, (Record, RecordError)> {
-        let json = if attributes.is_empty() {
-            String::new()
-        } else {
-            Value::Object(attributes).to_string()
-        };
         let context = Arc::new(self.context.without_attributes());
-        match Record::with_json(level, message, &json, context) {
+        match Record::with_attributes(level, message, attributes, context) {
             Ok(mut record) => {
                 record.timestamp_ns = self.timestamp_ns;
                 record.payload = self.payload;

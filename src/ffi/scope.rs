@@ -4,7 +4,7 @@
 use super::entries::ferrolog_str;
 use super::logger::level_arg;
 use super::{boundary, ferrolog_logger, ferrolog_result, write_out};
-use crate::entry::parse_json_object;
+use crate::breadcrumbs::{data_from_json, DataError};
 
 use ferrolog_result::*;
 
@@ -105,14 +105,10 @@ pub extern "C" fn ferrolog_logger_add_breadcrumb(
                 0 => None,
                 level => Some(level_arg(level)?),
             };
-            let data = parse_json_object(data_json.get()?).map_err(|_| FERROLOG_INVALID_JSON)?;
-            let data = data
-                .into_iter()
-                .map(|(key, value)| match value {
-                    serde_json::Value::String(text) => Ok((key, text)),
-                    _ => Err(FERROLOG_INVALID_ARGUMENT),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let data = data_from_json(data_json.get()?).map_err(|error| match error {
+                DataError::NotAnObject => FERROLOG_INVALID_JSON,
+                DataError::NotAString(_) => FERROLOG_INVALID_ARGUMENT,
+            })?;
             let category = category.get()?;
             let category = (!category.is_empty()).then_some(category);
             logger
