@@ -407,6 +407,23 @@ ferrolog_result ferrolog_error_code(const ferrolog_error *error);
 void ferrolog_error_free(ferrolog_error *error);
 
 /**
+ * Call right before `fork()`: holds off the library's internal renewals until the fork is
+ * over. Every call must be answered by one call of ferrolog_fork_parent or ferrolog_fork_child.
+ */
+void ferrolog_fork_prepare(void);
+
+/**
+ * Call in the parent right after `fork()` returns.
+ */
+void ferrolog_fork_parent(void);
+
+/**
+ * Call in the child right after `fork()` returns, before any other ferrolog call: every
+ * client's next call there starts fresh workers and leaves the parent's entries to the parent.
+ */
+void ferrolog_fork_child(void);
+
+/**
  * Sets the before-send hook for entries of `entry_type` (1 log … 7 managed telemetry), or
  * clears it when `hook` is NULL. A client created from this configuration keeps the hook.
  * `userdata` is passed to every call; it must stay valid, and usable from any thread, while

@@ -15,6 +15,7 @@ use crate::diagnostics::Diagnostics;
 use crate::entry::{
     now_unix_nanos, parse_json_object, EntryKind, ErrorReport, Payload, Record, RecordError,
 };
+use crate::fork::Forkable;
 use crate::hooks::{Hooked, Hooks};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
@@ -66,10 +67,16 @@ struct Inner {
     storm: Option<StormGuard>,
     /// How long a storm's window lasts: the end of the client closes every window.
     storm_window: Duration,
-    pipeline: Pipeline,
+    /// This process's pipeline: a forked child starts its own on its first call.
+    pipeline: Forkable<Pipeline>,
 }
 
 impl Inner {
+    #[inline]
+    fn pipeline(&self) -> &Pipeline {
+        self.pipeline.get()
+    }
+
     /// The end of the client closes every storm's window.
     fn send_final_storm_summaries(&self) {
         self.send_storm_summaries(Instant::now() + self.storm_window);
@@ -93,7 +100,7 @@ impl Inner {
             if let Ok(record) =
                 Record::with_json(Level::Error, &summary.to_string(), &attributes, context)
             {
-                self.pipeline.push(record);
+                self.pipeline().push(record);
             }
         }
     }
@@ -101,8 +108,13 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
+        // In a forked child that never logged, the pipeline is the parent's: not this
+        // process's to send from or to stop.
+        if self.pipeline.owned().is_none() {
+            return;
+        }
         self.send_final_storm_summaries();
-        self.pipeline.shutdown(DROP_SHUTDOWN_TIMEOUT);
+        self.pipeline().shutdown(DROP_SHUTDOWN_TIMEOUT);
         // The workers have stopped, and with them every symbol resolution of this client.
         release_symbol_cache();
     }
@@ -174,25 +186,14 @@ impl Client {
     pub fn new(config: Config) -> Result<Client, ConfigError> {
         let diagnostics = Diagnostics::new(config.debug);
         let refused = Arc::new(RefusedKinds::default());
-        let protocol = protocols::Choice::new(&config, diagnostics, Arc::clone(&refused))?;
-        let batch_size = protocol.batch_size(config.batch_size);
-        let settings = Settings {
-            batch_size,
-            flush_interval: config.flush_interval,
-            queue_size: config.queue_size,
-            queue_max_bytes: config.queue_max_bytes,
-            overflow: config.overflow,
-            block_timeout: config.block_timeout,
-            worker_count: config.worker_count,
-            max_retries: config.max_retries,
-            retry_backoff: config.retry_backoff,
-            http_timeout: config.http_timeout,
-            scrubber: (!config.privacy_mode)
-                .then(|| Arc::new(Scrubber::new(ScrubOptions::default()))),
-            diagnostics,
+        let pipeline = start_pipeline(&config, diagnostics, &refused)?;
+        let renew = {
+            let (config, refused) = (config.clone(), Arc::clone(&refused));
+            move || {
+                start_pipeline(&config, diagnostics, &refused)
+                    .map_err(|error| std::io::Error::other(error.to_string()))
+            }
         };
-        let pipeline = Pipeline::start(settings, || protocol.encoder())
-            .map_err(|e| ConfigError::new("worker_count", format!("cannot start a worker: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 min_level: AtomicU8::new(config.min_level.number()),
@@ -208,7 +209,7 @@ impl Client {
                     })
                 }),
                 storm_window: config.error_storm_window,
-                pipeline,
+                pipeline: Forkable::new(pipeline, renew),
             }),
         })
     }
@@ -233,24 +234,51 @@ impl Client {
     /// whose window has closed are summarized first.
     pub fn flush(&self, timeout: Duration) -> FlushReport {
         self.inner.send_storm_summaries(Instant::now());
-        self.inner.pipeline.flush(timeout)
+        self.inner.pipeline.get_checked().flush(timeout)
     }
 
     /// Stops accepting entries and delivers what is owed within `timeout`, every error storm's
     /// summary included; later calls do nothing.
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
         self.inner.send_final_storm_summaries();
-        self.inner.pipeline.shutdown(timeout)
+        self.inner.pipeline.get_checked().shutdown(timeout)
     }
 
     pub fn stats(&self) -> Stats {
-        self.inner.pipeline.stats()
+        self.inner.pipeline.get_checked().stats()
     }
 
     /// Bytes held by queued entries, for memory-bound checks.
     pub fn queued_bytes(&self) -> usize {
-        self.inner.pipeline.queued_bytes()
+        self.inner.pipeline().queued_bytes()
     }
+}
+
+/// Validates the protocol options and starts a pipeline with workers and encoders of its own:
+/// at client creation, and again in a forked child.
+fn start_pipeline(
+    config: &Config,
+    diagnostics: Diagnostics,
+    refused: &Arc<RefusedKinds>,
+) -> Result<Pipeline, ConfigError> {
+    let protocol = protocols::Choice::new(config, diagnostics, Arc::clone(refused))?;
+    let batch_size = protocol.batch_size(config.batch_size);
+    let settings = Settings {
+        batch_size,
+        flush_interval: config.flush_interval,
+        queue_size: config.queue_size,
+        queue_max_bytes: config.queue_max_bytes,
+        overflow: config.overflow,
+        block_timeout: config.block_timeout,
+        worker_count: config.worker_count,
+        max_retries: config.max_retries,
+        retry_backoff: config.retry_backoff,
+        http_timeout: config.http_timeout,
+        scrubber: (!config.privacy_mode).then(|| Arc::new(Scrubber::new(ScrubOptions::default()))),
+        diagnostics,
+    };
+    Pipeline::start(settings, || protocol.encoder())
+        .map_err(|e| ConfigError::new("worker_count", format!("cannot start a worker: {e}")))
 }
 
 impl Logger {
@@ -409,7 +437,7 @@ impl Logger {
     /// Sends a finished span's Trace entry, unless its trace is not sampled.
     pub(crate) fn send_span(&self, finished: FinishedSpan) -> LogStatus {
         if !finished.sampled {
-            self.inner.pipeline.refuse(DropReason::Sampled);
+            self.inner.pipeline().refuse(DropReason::Sampled);
             return LogStatus::Filtered;
         }
         let attributes = finished.attributes;
@@ -523,11 +551,11 @@ impl Logger {
     ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
         if inner.refused.refuses(kind) {
-            inner.pipeline.refuse(DropReason::QuotaExceeded);
+            inner.pipeline().refuse(DropReason::QuotaExceeded);
             return Ok(LogStatus::Dropped);
         }
         if sampling == Sampling::Draw && !inner.sampler.keeps(kind) {
-            inner.pipeline.refuse(DropReason::Sampled);
+            inner.pipeline().refuse(DropReason::Sampled);
             return Ok(LogStatus::Filtered);
         }
         let mut record = build(self.context())?;
@@ -535,13 +563,13 @@ impl Logger {
             match inner.hooks.offer(record)? {
                 Hooked::Send(hooked) => record = hooked,
                 Hooked::Dropped => {
-                    inner.pipeline.refuse(DropReason::BeforeSend);
+                    inner.pipeline().refuse(DropReason::BeforeSend);
                     return Ok(LogStatus::Filtered);
                 }
             }
         }
         self.leave_breadcrumb(&record);
-        Ok(match inner.pipeline.push(record) {
+        Ok(match inner.pipeline().push(record) {
             Pushed::Accepted => LogStatus::Accepted,
             Pushed::Dropped => LogStatus::Dropped,
             Pushed::ShutDown => LogStatus::ShutDown,
@@ -561,14 +589,14 @@ impl Logger {
     ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
         if !inner.sampler.keeps_error() {
-            inner.pipeline.refuse(DropReason::Sampled);
+            inner.pipeline().refuse(DropReason::Sampled);
             return Ok(LogStatus::Filtered);
         }
         if let Some(storm) = &inner.storm {
             let now = Instant::now();
             inner.send_storm_summaries(now);
             if storm.admit(&error, now) == Admission::Fold {
-                inner.pipeline.refuse(DropReason::Folded);
+                inner.pipeline().refuse(DropReason::Folded);
                 return Ok(LogStatus::Filtered);
             }
         }

@@ -20,6 +20,7 @@ mod diagnostics;
 pub mod entry;
 pub mod env;
 pub mod ffi;
+pub mod fork;
 pub mod hooks;
 pub mod level;
 pub mod pipeline;
