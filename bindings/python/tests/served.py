@@ -4,9 +4,8 @@ entries as the collector received them, sorted by what they are."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import ferrolog
 from conftest import Collector, sent
@@ -14,6 +13,12 @@ from conftest import Collector, sent
 # The caller's span, the parent of every server span the tests continue.
 CALLER_SPAN_ID = "00f067aa0ba902b7"
 GENERATED_REQUEST_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class Headers(Protocol):
+    """A response's headers as each framework's test client has them, read by name."""
+
+    def __getitem__(self, name: str, /) -> str: ...
 
 
 def traceparent(trace_id: str) -> str:
@@ -62,7 +67,7 @@ def served_entries(
     return served
 
 
-def assert_continued(served: ServedEntries, trace_id: str, response_headers: Mapping[str, str]) -> None:
+def assert_continued(served: ServedEntries, trace_id: str, response_headers: Headers) -> None:
     """The server span joined the caller's trace and the response names it."""
     span = served.span
     assert (span["trace_id"], span["parent_span_id"]) == (trace_id, CALLER_SPAN_ID)

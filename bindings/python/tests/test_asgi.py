@@ -74,7 +74,9 @@ def test_a_request_arrives_with_its_id_method_path_status_and_duration(
 def test_a_plain_endpoint_on_a_worker_thread_logs_with_the_request_scope(
     logflux_client: ferrolog.Client, collector: Collector, marker: str
 ) -> None:
-    response = TestClient(make_app(logflux_client)).get("/report", headers={"traceparent": traceparent(marker)})
+    response = TestClient(make_app(logflux_client)).get(
+        "/report", headers={"traceparent": traceparent(marker)}
+    )
     assert response.status_code == 200
     served = served_entries(logflux_client, collector, marker, "GET", "/report", 200)
     assert [entry["message"] for entry in served.logs] == ["report built"]
@@ -103,7 +105,9 @@ def test_the_server_still_answers_500_for_the_error(
 def test_an_unknown_route_is_a_404_without_a_captured_error(
     logflux_client: ferrolog.Client, collector: Collector, marker: str
 ) -> None:
-    response = TestClient(make_app(logflux_client)).get("/nowhere", headers={"traceparent": traceparent(marker)})
+    response = TestClient(make_app(logflux_client)).get(
+        "/nowhere", headers={"traceparent": traceparent(marker)}
+    )
     assert response.status_code == 404
     served = served_entries(logflux_client, collector, marker, "GET", "/nowhere", 404)
     assert served.errors == []

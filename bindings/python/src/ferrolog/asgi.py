@@ -4,7 +4,8 @@
 Each HTTP request gets a scope current in `ferrolog.context` for the whole of its handling (it
 survives `await`, and concurrent requests each have their own), a server span continuing the
 caller's trace and one entry with its status and duration. An exception the app lets escape is
-captured and re-raised, so the server (or Starlette's error middleware) answers 500 as usual.
+captured and re-raised, so the server (or Starlette's error middleware) answers 500 as usual;
+that answer is made outside the middleware, so it lacks the trace headers the others carry back.
 Lifespan and websocket connections pass through untouched. No framework is imported.
 """
 
