@@ -22,6 +22,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 SERVER_OPERATION = "http.server"
 STATUS_ATTRIBUTE = "http.status_code"
 DURATION_ATTRIBUTE = "duration_ms"
+# The status of a request whose handler raised before answering.
+INTERNAL_ERROR = 500
 
 
 def root_logger(source: Client | Logger | Mapping[str, Any]) -> Logger:
@@ -86,7 +88,7 @@ class ServedRequest:
         try:
             duration_ms = round((time.perf_counter() - self._started) * 1000, 3)
             self._span.set_attribute(STATUS_ATTRIBUTE, str(status))
-            if status >= 500 and not self._failed:
+            if status >= INTERNAL_ERROR and not self._failed:
                 self._span.set_error(f"HTTP {status}")
             self.scope.log(
                 _level(status),

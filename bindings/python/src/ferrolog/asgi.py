@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
-from ._web import ServedRequest, root_logger
+from ._web import INTERNAL_ERROR, ServedRequest, root_logger
 from .client import Client
 from .logger import Logger
 
@@ -25,8 +25,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-INTERNAL_ERROR = 500
 
 
 # ASGI carries header names and values as the bytes sent; HTTP/1.1 reads them as ISO-8859-1.

@@ -16,13 +16,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 
-from ._web import ServedRequest, root_logger
+from ._web import INTERNAL_ERROR, ServedRequest, root_logger
 
 __all__ = ["FerrologMiddleware"]
 
 # Where a view's exception waits on the request until its response shows what it meant.
 _RAISED = "_ferrolog_raised"
-INTERNAL_ERROR = 500
 
 
 class FerrologMiddleware:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from ._web import ServedRequest, root_logger
+from ._web import INTERNAL_ERROR, ServedRequest, root_logger
 from .client import Client
 from .context import current_logger
 from .logger import Logger
@@ -23,7 +23,6 @@ __all__ = ["Ferrolog"]
 # Where a request's telemetry waits on `flask.g` between the hooks.
 _SERVED = "_ferrolog_served"
 _STATUS = "_ferrolog_status"
-INTERNAL_ERROR = 500
 
 
 class Ferrolog:
