@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end: start the collector, run the C examples against it (the
-# quickstart, every entry type, one request's trace and error), show what arrived, stop.
+# quickstart, every entry type, one request's trace and error) and the Python ones (a script,
+# a Flask app, a FastAPI app), show what arrived, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/collector.sh
@@ -23,6 +24,14 @@ FERROLOG_ENDPOINT="$COLLECTOR_URL" FERROLOG_SESSIONS="$data_dir/sessions" "$buil
 
 echo "== one request: trace, scope, child span, breadcrumbs, captured error (scrubbed)"
 FERROLOG_ENDPOINT="$COLLECTOR_URL" "$build_dir/request"
+
+echo "== Python: the binding installed into build/venv as a user would (pip builds the core)"
+build/venv/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
+for example in quickstart flask_app fastapi_app; do
+  echo "== Python $example.py, over LuminaLog"
+  # The web apps are exercised by their frameworks' test clients and exit by themselves.
+  FERROLOG_ENDPOINT="$COLLECTOR_URL/v1/logs" timeout 120 build/venv/bin/python "examples/python/$example.py"
+done
 
 echo "== what the collector printed as entries arrived"
 tail -n +2 "$COLLECTOR_LOG"

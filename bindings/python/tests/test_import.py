@@ -1,5 +1,7 @@
 """Loading the bundled library and the ABI check made at import."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,12 @@ def test_a_missing_library_is_an_import_error_naming_it(tmp_path: Path) -> None:
     missing = tmp_path / "libferrolog.so"
     with pytest.raises(ImportError, match=str(missing)):
         _native.load_library(missing)
+
+
+def test_importing_ferrolog_and_its_asgi_middleware_imports_no_framework() -> None:
+    program = (
+        "import sys, ferrolog, ferrolog.asgi, ferrolog.context; "
+        "print(sorted({'flask', 'django', 'fastapi', 'starlette'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
