@@ -119,7 +119,9 @@ class Client {
    * of it was still in flight at the deadline. Later calls on the client throw.
    */
   shutdown(timeoutMs = DEFAULT_TIMEOUT_MS) {
-    const settled = this._settle('ferrolog_client_shutdown', lib.ferrolog_client_shutdown, timeoutMs);
+    // A second shutdown is the core's to answer: it does nothing and reports as the first did.
+    const settled = this._settle('ferrolog_client_shutdown', lib.ferrolog_client_shutdown, timeoutMs,
+      this._handle);
     this._closed = true;
     lifecycle.forget(this);
     return settled;
@@ -130,11 +132,10 @@ class Client {
     return lib.ferrolog_client_flush(this._handle, timeoutMs, null) === Result.OK;
   }
 
-  _settle(call, fn, timeoutMs) {
-    let handle;
+  _settle(call, fn, timeoutMs, handle) {
     let ms;
     try {
-      handle = this._open(call);
+      handle ??= this._open(call);
       ms = milliseconds(timeoutMs);
     } catch (error) {
       return Promise.reject(error);
