@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end: start the collector, run the C examples against it (the
-# quickstart, every entry type, one request's trace and error), show what arrived, stop.
+# quickstart, every entry type, one request's trace and error) and the Node quickstart, show
+# what arrived, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/collector.sh
@@ -23,6 +24,9 @@ FERROLOG_ENDPOINT="$COLLECTOR_URL" FERROLOG_SESSIONS="$data_dir/sessions" "$buil
 
 echo "== one request: trace, scope, child span, breadcrumbs, captured error (scrubbed)"
 FERROLOG_ENDPOINT="$COLLECTOR_URL" "$build_dir/request"
+
+echo "== Node quickstart: logs, a child logger, a span, an error with its cause (koffi)"
+FERROLOG_ENDPOINT="$COLLECTOR_URL" node examples/node/quickstart.js
 
 echo "== what the collector printed as entries arrived"
 tail -n +2 "$COLLECTOR_LOG"
