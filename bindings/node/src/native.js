@@ -124,4 +124,4 @@ function loadLibrary(file = libraryPath(), expectedAbi = EXPECTED_ABI_VERSION) {
 
 const lib = loadLibrary();
 
-module.exports = { EXPECTED_ABI_VERSION, DEFAULT_LIBRARY_PATH, loadLibrary, lib };
+module.exports = { EXPECTED_ABI_VERSION, libraryPath, loadLibrary, lib };

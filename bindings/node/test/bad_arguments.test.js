@@ -4,7 +4,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const ferrolog = require('..');
-const { loadLibrary, DEFAULT_LIBRARY_PATH } = require('../src/native');
+const { libraryPath, loadLibrary } = require('../src/native');
 const { luminalogClient, startCollector } = require('./collector');
 
 let collector;
@@ -86,9 +86,9 @@ test('timeouts and options with wrong types reject or throw', async () => {
 });
 
 test('a library of another ABI is refused with a clear message', () => {
-  assert.throws(() => loadLibrary(DEFAULT_LIBRARY_PATH, 999), (error) => {
+  assert.throws(() => loadLibrary(libraryPath(), 999), (error) => {
     assert.equal(error.message,
-      `ferrolog: the core library ${DEFAULT_LIBRARY_PATH} implements C ABI version 1, but this Node ` +
+      `ferrolog: the core library ${libraryPath()} implements C ABI version 1, but this Node ` +
       'package was written for version 999; rebuild the library so that both come from the same checkout');
     return true;
   });
