@@ -5,7 +5,7 @@ CARGO ?= cargo
 RELEASE_DIR := target/release
 VENV := build/venv
 
-.PHONY: all deps build header test test-rust test-c test-python demo bench fmt-check
+.PHONY: all deps build header test test-rust test-c test-python test-node demo bench fmt-check
 
 all: build
 
@@ -19,7 +19,7 @@ build:
 header:
 	FERROLOG_BLESS=1 $(CARGO) test --test header
 
-test: deps build test-rust test-c test-python
+test: deps build test-rust test-c test-python test-node
 
 test-rust:
 	$(CARGO) build --workspace --bins
@@ -33,6 +33,11 @@ test-c: build
 test-python: deps build
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
 	cd bindings/python && ../../$(VENV)/bin/python -m pytest -q
+
+# The Node binding loads target/release/libferrolog.so of this checkout and tests against the
+# collector that `build` made.
+test-node: deps build
+	cd bindings/node && npm test
 
 demo: deps build
 	scripts/demo.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end: start the collector, run the C examples against it (the
-# quickstart, every entry type, one request's trace and error) and the Python ones (a script,
-# a Flask app, a FastAPI app), show what arrived, stop.
+# quickstart, every entry type, one request's trace and error), the Python ones (a script,
+# a Flask app, a FastAPI app) and the Node quickstart, show what arrived, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/collector.sh
@@ -32,6 +32,9 @@ for example in quickstart flask_app fastapi_app; do
   # The web apps are exercised by their frameworks' test clients and exit by themselves.
   FERROLOG_ENDPOINT="$COLLECTOR_URL/v1/logs" timeout 120 build/venv/bin/python "examples/python/$example.py"
 done
+
+echo "== Node quickstart: logs, a child logger, a span, an error with its cause (koffi)"
+FERROLOG_ENDPOINT="$COLLECTOR_URL" node examples/node/quickstart.js
 
 echo "== what the collector printed as entries arrived"
 tail -n +2 "$COLLECTOR_LOG"

@@ -8,6 +8,7 @@ missing=()
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v curl >/dev/null || missing+=(curl)
 command -v cc >/dev/null || missing+=(build-essential)
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [[ "${FERROLOG_BENCH_DEPS:-}" == 1 ]]; then
   [[ -e /usr/include/spdlog/spdlog.h ]] || missing+=(libspdlog-dev)
 fi
@@ -29,4 +30,13 @@ if ! cmp -s tests/requirements.txt "$venv/requirements.txt" 2>/dev/null; then
   # Through the venv's python, not its pip script: a copied venv's scripts name the old path.
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -r tests/requirements.txt
   cp tests/requirements.txt "$venv/requirements.txt"
+fi
+
+# The Node binding's packages (koffi; express and pino for its tests and benchmark), installed
+# with `npm ci` from the committed lock file, again only when the lock file changes.
+node_dir=bindings/node
+if ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.package-lock.json.installed" 2>/dev/null; then
+  echo "installing the Node binding's packages into $node_dir/node_modules"
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$node_dir/package-lock.json" "$node_dir/node_modules/.package-lock.json.installed"
 fi
