@@ -101,11 +101,13 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
     use std::sync::Arc;
 
-    /// Runs `check` in a forked child and says whether it held there. The child's fork
-    /// handlers bump its generation; the test process's own stays as it was.
+    /// Runs `check` in a forked child and says whether it held there within a few seconds
+    /// (a child stuck spinning is killed by its alarm). The child's fork handlers bump its
+    /// generation; the test process's own stays as it was.
     fn holds_in_child(check: impl FnOnce() -> bool) -> bool {
         match unsafe { libc::fork() } {
             0 => {
+                unsafe { libc::alarm(10) };
                 let held = std::panic::catch_unwind(std::panic::AssertUnwindSafe(check));
                 unsafe { libc::_exit(if matches!(held, Ok(true)) { 0 } else { 1 }) }
             }
@@ -159,18 +161,41 @@ mod tests {
     }
 
     #[test]
-    fn nested_hooks_hold_renewals_until_the_last_answer() {
-        use super::super::{prepare, RENEWING};
+    fn nested_hooks_hold_renewals_off_until_the_child() {
+        use super::super::{parent, prepare, GATE, RENEWING};
         // Python's fork hooks and the library's own both run around one fork.
         assert!(holds_in_child(|| {
             let before = generation();
             prepare();
             prepare();
-            let held = RENEWING.load(Ordering::Acquire);
+            let held_twice = GATE.load(Ordering::Acquire) == 2;
+            parent();
+            let held_once = GATE.load(Ordering::Acquire) == 1;
             child();
-            let still_held = RENEWING.load(Ordering::Acquire);
+            let open = GATE.load(Ordering::Acquire) == 0;
             child();
-            held && still_held && !RENEWING.load(Ordering::Acquire) && generation() == before + 2
+            parent();
+            held_twice
+                && held_once
+                && open
+                && GATE.load(Ordering::Acquire) & RENEWING == 0
+                && GATE.load(Ordering::Acquire) == 0
+                && generation() == before + 2
         }));
+    }
+
+    #[test]
+    fn forks_from_many_threads_leave_every_child_able_to_renew() {
+        let (forkable, _) = counting(7);
+        std::thread::scope(|threads| {
+            for _ in 0..4 {
+                threads.spawn(|| {
+                    for _ in 0..5 {
+                        assert!(holds_in_child(|| *forkable.get() == 100));
+                    }
+                });
+            }
+        });
+        assert_eq!(*forkable.get(), 7);
     }
 }

@@ -10,17 +10,20 @@
 
 mod forkable;
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, Once, PoisonError};
 
 pub(crate) use forkable::Forkable;
 
 /// Bumped in every child; a value made under another generation belongs to a parent.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
-/// How many `prepare` calls are not yet answered by `parent` or `child`.
-static PREPARED: AtomicU32 = AtomicU32::new(0);
-/// Held while a value is renewed, and across a fork, so a child never sees half a renewal.
-static RENEWING: AtomicBool = AtomicBool::new(false);
+
+/// Keeps forks and renewals apart, so a child never sees half a renewal: the low bits count
+/// forks under way (any number of threads may fork at once), the high bit marks a renewal
+/// (one at a time, and never during a fork). A spin lock rather than a mutex: `prepare` holds
+/// it across `fork`, and in the child, the only thread left, [`child`] releases it outright.
+static GATE: AtomicU32 = AtomicU32::new(0);
+const RENEWING: u32 = 1 << 31;
 
 /// The addresses of the parents' values a child has set aside: kept, so the memory stays
 /// reachable (a leak checker sees it as held, which it is: for good, on purpose).
@@ -51,46 +54,35 @@ pub(crate) fn install_handlers() {
 /// Before a fork: waits for any renewal in progress to finish and holds renewals off until
 /// the fork is over.
 pub fn prepare() {
-    if PREPARED.fetch_add(1, Ordering::AcqRel) == 0 {
-        lock_renewals();
-    }
+    acquire(|gate| (gate & RENEWING == 0).then_some(gate + 1));
 }
 
-/// After a fork, in the parent: nothing of the parent's changes.
+/// After a fork, in the parent: one fork fewer under way; nothing else of the parent changes.
 pub fn parent() {
-    release_prepared();
+    let _ = GATE.fetch_update(Ordering::AcqRel, Ordering::Acquire, |gate| {
+        (gate & !RENEWING)
+            .checked_sub(1)
+            .map(|forks| forks | (gate & RENEWING))
+    });
 }
 
 /// After a fork, in the child: every value made before it is the parent's from now on, and the
-/// calling thread's id generator leaves the sequence it shares with the parent.
+/// calling thread's id generator leaves the sequence it shares with the parent. The forks and
+/// renewals the gate counted were other threads', which the child does not have.
 pub fn child() {
     GENERATION.fetch_add(1, Ordering::AcqRel);
     crate::random::reseed_after_fork();
-    release_prepared();
+    GATE.store(0, Ordering::Release);
 }
 
-fn release_prepared() {
-    let answered = PREPARED.fetch_update(Ordering::AcqRel, Ordering::Acquire, |prepared| {
-        prepared.checked_sub(1)
-    });
-    if answered == Ok(1) {
-        unlock_renewals();
-    }
-}
-
-/// A spin lock rather than a mutex: `prepare` holds it across `fork` and `child` releases it
-/// in the child, which a mutex guard cannot do; it is only contended around a fork.
-fn lock_renewals() {
-    while RENEWING
-        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+/// Spins until `next` allows a change of the gate, and makes it.
+fn acquire(next: impl Fn(u32) -> Option<u32>) {
+    while GATE
+        .fetch_update(Ordering::Acquire, Ordering::Relaxed, &next)
         .is_err()
     {
         std::thread::yield_now();
     }
-}
-
-fn unlock_renewals() {
-    RENEWING.store(false, Ordering::Release);
 }
 
 /// Keeps a parent's value for the rest of the process, never to be dropped. Called during
@@ -104,13 +96,13 @@ fn set_aside<T>(value: *mut T) {
 
 /// Runs `renew` with renewals held off from every other thread and from a fork.
 fn renewing<T>(renew: impl FnOnce() -> T) -> T {
-    struct Unlock;
-    impl Drop for Unlock {
+    struct Release;
+    impl Drop for Release {
         fn drop(&mut self) {
-            unlock_renewals();
+            GATE.fetch_and(!RENEWING, Ordering::Release);
         }
     }
-    lock_renewals();
-    let _unlock = Unlock;
+    acquire(|gate| (gate == 0).then_some(RENEWING));
+    let _release = Release;
     renew()
 }
