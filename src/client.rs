@@ -541,8 +541,9 @@ impl Logger {
         self.submit_kind(EntryKind::Log, Sampling::Draw, build)
     }
 
-    /// Refuses kinds the endpoint refused for good and samples, both before any work on the
-    /// entry; then builds and queues it.
+    /// Refuses entries after shutdown, kinds the endpoint refused for good and samples, all
+    /// before any work on the entry; then builds and queues it. After shutdown no hook runs:
+    /// a host runtime tearing down (Python at exit) may no longer be able to run one.
     fn submit_kind(
         &self,
         kind: EntryKind,
@@ -550,6 +551,9 @@ impl Logger {
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
+        if inner.pipeline.is_closed() {
+            return Ok(LogStatus::ShutDown);
+        }
         if inner.refused.refuses(kind) {
             inner.pipeline().refuse(DropReason::QuotaExceeded);
             return Ok(LogStatus::Dropped);

@@ -447,3 +447,32 @@ fn children_from_json_or_bytes_follow_the_attribute_rules() {
         Some(ferrolog::RecordError::InvalidUtf8)
     );
 }
+
+#[test]
+fn after_shutdown_entries_are_refused_before_any_hook_runs() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::Arc;
+
+    let collector = Collector::start();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let mut config = common::config(&collector, &[]);
+    config.hooks.set(
+        ferrolog::EntryKind::Log,
+        Some(Arc::new(move |_: &mut ferrolog::hooks::HookEntry| {
+            counted.fetch_add(1, SeqCst);
+            true
+        })),
+    );
+    let client = ferrolog::Client::new(config).expect("client starts");
+    let logger = client.logger();
+    assert_eq!(logger.info("before"), LogStatus::Accepted);
+    client.shutdown(WAIT);
+    assert_eq!(logger.info("after"), LogStatus::ShutDown);
+    assert_eq!(
+        calls.load(SeqCst),
+        1,
+        "the hook ran for the entry before shutdown only"
+    );
+    assert_accounted(&client, 1);
+}

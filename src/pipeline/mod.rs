@@ -296,6 +296,11 @@ impl Pipeline {
         self.report(&before, in_time && shared.owed() == 0)
     }
 
+    /// Whether shutdown has begun: nothing is accepted any more.
+    pub fn is_closed(&self) -> bool {
+        self.shared.control.closed.load(Relaxed)
+    }
+
     /// Counts an entry refused before it reached the queue.
     pub fn refuse(&self, reason: DropReason) {
         self.shared.counters.refused(reason, 1);

@@ -14,6 +14,9 @@ class Owned:
     def __init__(self, handle: ctypes.c_void_p, free: Callable[[ctypes.c_void_p], None]) -> None:
         self._handle = handle
         self._finalizer = weakref.finalize(self, free, handle)
+        # Not at exit: daemon threads may still be using the object while the interpreter
+        # winds down, and freeing it under them crashes the process.
+        self._finalizer.atexit = False
 
 
 def new_handle(call: str, create: Callable[[Any], int]) -> ctypes.c_void_p:

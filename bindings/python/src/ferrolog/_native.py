@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable
-from ctypes import POINTER, Structure, c_char_p, c_double, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_char,
+    c_char_p,
+    c_double,
+    c_int32,
+    c_size_t,
+    c_uint8,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
 from pathlib import Path
 
 # The ABI this package was written for (FERROLOG_ABI_VERSION in include/ferrolog.h).
@@ -41,6 +54,9 @@ out_handle = POINTER(c_void_p)
 result = c_int32
 size_out = POINTER(c_size_t)
 
+# ferrolog_before_send: (userdata, entry, json, json_len) -> ferrolog_result.
+BeforeSendFunction = CFUNCTYPE(c_int32, c_void_p, c_void_p, POINTER(c_char), c_size_t)
+
 _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "ferrolog_abi_version": (c_uint32, []),
     "ferrolog_version": (c_char_p, []),
@@ -51,6 +67,8 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "ferrolog_config_new": (result, [out_handle]),
     "ferrolog_config_set": (result, [handle, c_char_p, c_size_t, c_char_p, c_size_t, out_handle]),
     "ferrolog_config_apply_env": (result, [handle, out_handle]),
+    "ferrolog_config_set_before_send": (result, [handle, c_uint8, BeforeSendFunction, c_void_p]),
+    "ferrolog_hook_entry_replace": (result, [handle, c_char_p, c_size_t]),
     "ferrolog_config_free": (None, [handle]),
     "ferrolog_client_new": (result, [handle, out_handle, out_handle]),
     "ferrolog_client_logger": (result, [handle, out_handle]),

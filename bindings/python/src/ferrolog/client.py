@@ -5,12 +5,12 @@ from __future__ import annotations
 import ctypes
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 from weakref import finalize as weakref_finalize
 
-from . import _lifecycle
+from . import _lifecycle, hooks
 from ._handle import new_handle
 from ._native import lib
 from ._text import read_string
@@ -44,25 +44,58 @@ def _config_call(call: str, option: str | None, invoke: Callable[[Any], int]) ->
         raise ConfigError(call, result, detail, option)
 
 
+def _free_client(handle: ctypes.c_void_p, hook_functions: list[Any]) -> None:
+    """Frees the client; holding `hook_functions` until then keeps its C hooks callable."""
+    lib.ferrolog_client_free(handle)
+
+
 class Client:
     """A running ferrolog client. `Client(api_key="…", endpoint="…")`; every option of the
-    README's table is a keyword, its value a str, bool, int or float."""
+    README's table is a keyword, its value a str, bool, int or float.
 
-    def __init__(self, **options: Any) -> None:
-        self._start(options, from_env=False)
+    `before_send` maps entry types (`log`, `metric`, `trace`, `event`, `audit`) to hooks (see
+    `ferrolog.hooks`); `hook_errors` says whether a hook's exception is reported through the
+    `ferrolog` stdlib logger or raised by the call that logged the entry."""
+
+    def __init__(
+        self,
+        *,
+        before_send: Mapping[str, hooks.BeforeSend] | None = None,
+        hook_errors: hooks.HookErrors = "report",
+        **options: Any,
+    ) -> None:
+        self._start(options, {}, hooks.checked_hooks(before_send, hook_errors), hook_errors, from_env=False)
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> Client:
-        """A client configured from the environment (`FERROLOG_*`, `LOGFLUX_*`, …), then
-        `overrides`, which win."""
+    def from_env(
+        cls,
+        *,
+        defaults: Mapping[str, Any] | None = None,
+        before_send: Mapping[str, hooks.BeforeSend] | None = None,
+        hook_errors: hooks.HookErrors = "report",
+        **overrides: Any,
+    ) -> Client:
+        """A client configured from `defaults`, then the environment (`FERROLOG_*`,
+        `LOGFLUX_*`, …), then `overrides`: each wins over the one before."""
         client = cls.__new__(cls)
-        client._start(overrides, from_env=True)
+        checked = hooks.checked_hooks(before_send, hook_errors)
+        client._start(overrides, defaults or {}, checked, hook_errors, from_env=True)
         return client
 
-    def _start(self, options: dict[str, Any], from_env: bool) -> None:
+    def _start(
+        self,
+        options: Mapping[str, Any],
+        defaults: Mapping[str, Any],
+        before_send: Mapping[str, hooks.BeforeSend],
+        hook_errors: hooks.HookErrors,
+        from_env: bool,
+    ) -> None:
         texts = {key: option_text(key, value) for key, value in options.items()}
+        default_texts = {key: option_text(key, value) for key, value in defaults.items()}
         config = new_handle("ferrolog_config_new", lib.ferrolog_config_new)
         try:
+            for key, value in default_texts.items():
+                self._set_option(config, key, value)
             if from_env:
                 _config_call(
                     "ferrolog_config_apply_env",
@@ -71,6 +104,7 @@ class Client:
                 )
             for key, value in texts.items():
                 self._set_option(config, key, value)
+            hook_functions = hooks.install(config, before_send, hook_errors)
             out = ctypes.c_void_p()
             _config_call(
                 "ferrolog_client_new",
@@ -81,7 +115,7 @@ class Client:
             lib.ferrolog_config_free(config)
         self._handle = out
         # At exit the lifecycle hook shuts the client down with a short deadline instead.
-        self._finalizer = weakref_finalize(self, lib.ferrolog_client_free, out)
+        self._finalizer = weakref_finalize(self, _free_client, out, hook_functions)
         self._finalizer.atexit = False
         _lifecycle.track(self)
 

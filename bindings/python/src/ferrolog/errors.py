@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import threading
 from enum import IntEnum
 
 from ._native import lib
@@ -58,8 +59,22 @@ def check(call: str, result: int) -> None:
         raise FerrologError(call, result)
 
 
+# An exception a before-send hook raised on this thread, for the log call that ran it to raise
+# once the core has returned: it cannot unwind through the core.
+_deferred = threading.local()
+
+
+def defer(error: BaseException) -> None:
+    _deferred.error = error
+
+
 def log_outcome(call: str, result: int) -> Result:
-    """The outcome of a call that sends an entry; argument errors raise."""
+    """The outcome of a call that sends an entry; argument errors raise, and so does an
+    exception deferred by a hook the call ran."""
+    error: BaseException | None = getattr(_deferred, "error", None)
+    if error is not None:
+        _deferred.error = None
+        raise error
     if result not in _LOG_OUTCOMES:
         raise FerrologError(call, result)
     return Result(result)

@@ -114,6 +114,10 @@ class Logger(Owned):
         `message`, when given, is the entry's message; the error's text then travels as the
         attribute `error`.
         """
+        return self.send_error(exc, message, attributes)
+
+    def send_error(self, exc: BaseException, message: str | None, attributes: Mapping[str, Any]) -> Result:
+        """`capture_error` with the attributes as one mapping, whose keys may be any string."""
         if not isinstance(exc, BaseException):
             raise TypeError(f"ferrolog: capture_error takes an exception, not {type(exc).__name__}")
         if message is not None and not isinstance(message, str):
@@ -146,6 +150,12 @@ class Logger(Owned):
 
     def metric(self, kind: str, name: str, value: float, /, *, unit: str = "", **attributes: Any) -> Result:
         """Records a metric; `kind` is `counter`, `gauge` or `distribution`."""
+        return self.send_metric(kind, name, value, unit, attributes)
+
+    def send_metric(
+        self, kind: str, name: str, value: float, unit: str, attributes: Mapping[str, Any]
+    ) -> Result:
+        """`metric` with the attributes as one mapping, whose keys may be any string."""
         if kind not in _METRIC_KINDS:
             raise ValueError(f"ferrolog: metric kind must be counter, gauge or distribution, not {kind!r}")
         result = lib.ferrolog_metric(
@@ -184,6 +194,19 @@ class Logger(Owned):
         **attributes: Any,
     ) -> Result:
         """Records that `actor` did `action` to `resource`; never sampled. `outcome` "" is success."""
+        return self.send_audit(action, actor, resource, resource_id, outcome, actor_type, attributes)
+
+    def send_audit(
+        self,
+        action: str,
+        actor: str,
+        resource: str,
+        resource_id: str,
+        outcome: str,
+        actor_type: str,
+        attributes: Mapping[str, Any],
+    ) -> Result:
+        """`audit` with the attributes as one mapping, whose keys may be any string."""
         result = lib.ferrolog_audit(
             self._handle,
             text_arg("action", action),
