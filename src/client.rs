@@ -551,7 +551,7 @@ impl Logger {
         build: impl FnOnce(Arc<Context>) -> Result<Record, RecordError>,
     ) -> Result<LogStatus, RecordError> {
         let inner = &*self.inner;
-        if inner.pipeline.is_closed() {
+        if inner.pipeline().is_closed() {
             return Ok(LogStatus::ShutDown);
         }
         if inner.refused.refuses(kind) {
