@@ -19,7 +19,7 @@ use crate::hooks::{Hooked, Hooks};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::stats::{DropReason, Stats};
-use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings};
+use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings, SpoolSettings};
 use crate::protocols;
 use crate::sampling::Sampler;
 use crate::scrub::{ScrubOptions, Scrubber};
@@ -190,6 +190,10 @@ impl Client {
             scrubber: (!config.privacy_mode)
                 .then(|| Arc::new(Scrubber::new(ScrubOptions::default()))),
             diagnostics,
+            spool: config.spool_dir.as_ref().map(|dir| SpoolSettings {
+                dir: dir.into(),
+                max_bytes: config.spool_max_bytes,
+            }),
         };
         let pipeline = Pipeline::start(settings, || protocol.encoder())
             .map_err(|e| ConfigError::new("worker_count", format!("cannot start a worker: {e}")))?;
