@@ -78,7 +78,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         assert_eq!(batch_id(&headers), Ok(None));
         let id = BatchId::random();
-        headers.insert(BATCH_HEADER, HeaderValue::from_str(&id.to_string()).unwrap());
+        headers.insert(
+            BATCH_HEADER,
+            HeaderValue::from_str(&id.to_string()).unwrap(),
+        );
         assert_eq!(batch_id(&headers), Ok(Some(id)));
         headers.insert(BATCH_HEADER, HeaderValue::from_static("not-an-id"));
         assert!(batch_id(&headers).unwrap_err().contains("32 hex digits"));

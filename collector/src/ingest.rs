@@ -13,11 +13,11 @@ use hyper::body::Incoming;
 use hyper::header::{HeaderValue, RETRY_AFTER};
 use hyper::{Method, Request, StatusCode};
 
-use crate::{batches, body};
 use crate::faults::{Action, Fault};
 use crate::requests::{Completion, RequestRecord};
 use crate::respond::{self, Response};
 use crate::state::{lock, State};
+use crate::{batches, body};
 use crate::{ingest_luminalog, ingest_otlp, intake, logflux, protocol};
 
 /// Returned to hyper to make it drop the connection without answering.
@@ -187,12 +187,14 @@ pub fn store(
     entries: Vec<DecodedEntry>,
     rejected: usize,
 ) -> Result<(), Refusal> {
-    lock(&state.store).append(batch, entries, rejected).map_err(|e| {
-        Refusal::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("could not write entries.jsonl: {e}"),
-        )
-    })
+    lock(&state.store)
+        .append(batch, entries, rejected)
+        .map_err(|e| {
+            Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("could not write entries.jsonl: {e}"),
+            )
+        })
 }
 
 fn injected_status(status: u16, retry_after: Option<u64>) -> Response {

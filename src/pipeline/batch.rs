@@ -93,7 +93,9 @@ mod tests {
         let id = BatchId::random();
         let text = id.to_string();
         assert_eq!(text.len(), 32);
-        assert!(text.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(text
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
         assert_eq!(BatchId::parse(&text), Some(id));
         assert_ne!(BatchId::random(), id);
         assert_eq!(BatchId::parse("xyz"), None);

@@ -34,7 +34,9 @@ pub(crate) fn replay(shared: &Shared, sender: &mut Sender) {
         let Some(replay) = spool.take_oldest() else {
             return;
         };
-        counters.spool_corrupt.fetch_add(replay.damaged_frames, Relaxed);
+        counters
+            .spool_corrupt
+            .fetch_add(replay.damaged_frames, Relaxed);
         counters.refused(DropReason::SpoolLost, replay.lost_entries);
         let mut batches = replay.batches.into_iter();
         let mut remaining = Vec::new();
@@ -43,7 +45,9 @@ pub(crate) fn replay(shared: &Shared, sender: &mut Sender) {
                 remaining.push(batch);
                 break;
             }
-            counters.replayed.fetch_add(batch.records.len() as u64, SeqCst);
+            counters
+                .replayed
+                .fetch_add(batch.records.len() as u64, SeqCst);
             if let Err(undelivered) = sender.replay(shared, batch) {
                 // Back where they were, ahead of everything spooled since.
                 counters.spooled(entries(&undelivered));

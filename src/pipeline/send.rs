@@ -102,10 +102,13 @@ impl Sender {
     pub fn replay(&mut self, shared: &Shared, batch: Batch) -> Result<(), Vec<Batch>> {
         let Batch { id, records } = batch;
         let groups = self.groups(shared, records);
-        let mut batches = groups.into_iter().enumerate().map(|(index, records)| Batch {
-            id: id.part(index),
-            records,
-        });
+        let mut batches = groups
+            .into_iter()
+            .enumerate()
+            .map(|(index, records)| Batch {
+                id: id.part(index),
+                records,
+            });
         while let Some(batch) = batches.next() {
             if let Err(stopped) = self.send_group(shared, batch) {
                 return Err(stopped.with(batches).into_batches());
@@ -163,7 +166,10 @@ impl Sender {
 
     /// Sends one batch as one request until it is settled, or stops short of that.
     fn send_group(&mut self, shared: &Shared, batch: Batch) -> Result<(), Stopped> {
-        let Batch { id, records: mut group } = batch;
+        let Batch {
+            id,
+            records: mut group,
+        } = batch;
         let counters = &shared.counters;
         let entries = group.len() as u64;
         let settled = || counters.settled.load(Relaxed);
@@ -337,7 +343,6 @@ fn internal_error(shared: &Shared, entries: u64) {
         .set_last_error("internal error: entries were lost to a caught panic".into());
     shared.counters.dropped(DropReason::InternalError, entries);
 }
-
 
 /// Runs `f`, turning a panic into `None`.
 fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {

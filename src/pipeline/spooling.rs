@@ -47,7 +47,9 @@ impl Spooling {
         match Spool::open(&settings.dir, settings.max_bytes) {
             Ok((spool, recovered)) => {
                 counters.spool_recovered.store(recovered.entries, Relaxed);
-                counters.spool_corrupt.store(recovered.damaged_frames, Relaxed);
+                counters
+                    .spool_corrupt
+                    .store(recovered.damaged_frames, Relaxed);
                 spooling.spool = Some(spool);
             }
             Err(error) => {

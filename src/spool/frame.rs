@@ -76,7 +76,11 @@ mod tests {
         let whole = [encode(b"kept"), encode(b"cut short")].concat();
         for cut in [whole.len() - 1, encode(b"kept").len() + 3] {
             let read: Vec<Frame> = frames(&whole[..cut]).collect();
-            assert_eq!(read, [Frame::Intact(b"kept"), Frame::Truncated], "cut at {cut}");
+            assert_eq!(
+                read,
+                [Frame::Intact(b"kept"), Frame::Truncated],
+                "cut at {cut}"
+            );
         }
     }
 }

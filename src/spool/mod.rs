@@ -291,7 +291,8 @@ impl Spool {
             }
             Ok(()) => {
                 let kept = &mut state.segments[index];
-                (kept.bytes, kept.entries, kept.damaged) = (bytes.len() as u64, entries(remaining), 0);
+                (kept.bytes, kept.entries, kept.damaged) =
+                    (bytes.len() as u64, entries(remaining), 0);
             }
             // The segment is left as it was, to be replayed whole by a later client; this one
             // forgets it, and the caller drops what it could not put back.

@@ -118,7 +118,10 @@ mod tests {
     use serde_json::json;
 
     fn context() -> Arc<Context> {
-        let attributes = json!({"service": "api", "n": 3}).as_object().cloned().unwrap();
+        let attributes = json!({"service": "api", "n": 3})
+            .as_object()
+            .cloned()
+            .unwrap();
         let trace = TraceContext {
             trace_id: TraceId::random(),
             span_id: SpanId::random(),

@@ -74,7 +74,9 @@ fn batches_come_back_oldest_first_under_their_ids_in_files_for_the_owner_only() 
     assert_eq!(replay.batches[0].id, first.id);
     assert_eq!(replay.batches[1].id, second.id);
     assert!(spool.take_oldest().is_none(), "one replay at a time");
-    spool.put_back(replay.sequence, &replay.batches[1..]).unwrap();
+    spool
+        .put_back(replay.sequence, &replay.batches[1..])
+        .unwrap();
 
     let again = spool.take_oldest().expect("the rest");
     assert_eq!(messages(&again.batches), ["c"]);
@@ -104,7 +106,8 @@ fn a_reopened_spool_counts_what_it_finds_and_skips_a_damaged_frame() {
     }
     let file = &segment_files(&dir.0)[0];
     let mut bytes = std::fs::read(file).unwrap();
-    let first_frame = frame::HEADER_BYTES + u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+    let first_frame =
+        frame::HEADER_BYTES + u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
     bytes[first_frame + frame::HEADER_BYTES + 2] ^= 0x20;
     std::fs::write(file, &bytes).unwrap();
 
@@ -118,7 +121,11 @@ fn a_reopened_spool_counts_what_it_finds_and_skips_a_damaged_frame() {
     );
     let replay = spool.take_oldest().unwrap();
     assert_eq!(messages(&replay.batches), ["one", "four"]);
-    assert_eq!((replay.damaged_frames, replay.lost_entries), (0, 0), "counted once");
+    assert_eq!(
+        (replay.damaged_frames, replay.lost_entries),
+        (0, 0),
+        "counted once"
+    );
 }
 
 #[test]
