@@ -40,7 +40,7 @@ pub(crate) fn replay(shared: &Shared, sender: &mut Sender) {
         counters.refused(DropReason::SpoolLost, replay.lost_entries);
         let mut batches = replay.batches.into_iter();
         let mut remaining = Vec::new();
-        while let Some(batch) = batches.next() {
+        for batch in batches.by_ref() {
             if should_yield(shared) {
                 remaining.push(batch);
                 break;
