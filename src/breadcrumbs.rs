@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::entry::parse_json_object;
@@ -18,7 +19,7 @@ use crate::level::Level;
 /// entry must not be held twice.
 const MAX_MESSAGE_BYTES: usize = 512;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breadcrumb {
     pub timestamp_ns: u64,
     /// `log`, `event`, or the caller's (`http`, `navigation`, …); `None` when not given.

@@ -20,7 +20,7 @@ use crate::hooks::{Hooked, Hooks};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::stats::{DropReason, Stats};
-use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings};
+use crate::pipeline::{FlushReport, Pipeline, Pushed, Settings, SpoolSettings};
 use crate::protocols;
 use crate::sampling::Sampler;
 use crate::scrub::{ScrubOptions, Scrubber};
@@ -276,6 +276,10 @@ fn start_pipeline(
         http_timeout: config.http_timeout,
         scrubber: (!config.privacy_mode).then(|| Arc::new(Scrubber::new(ScrubOptions::default()))),
         diagnostics,
+        spool: config.spool_dir.as_ref().map(|dir| SpoolSettings {
+            dir: dir.into(),
+            max_bytes: config.spool_max_bytes,
+        }),
     };
     Pipeline::start(settings, || protocol.encoder())
         .map_err(|e| ConfigError::new("worker_count", format!("cannot start a worker: {e}")))

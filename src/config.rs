@@ -142,6 +142,10 @@ pub struct Config {
     /// LogFlux: the discovery service asked for the base URL when no endpoint is set, with
     /// `{region}` standing for the API key's region; `None`: go straight to the template.
     pub discovery_url: Option<String>,
+    /// Where batches that cannot be delivered are kept and replayed from; `None`: dropped.
+    pub spool_dir: Option<String>,
+    /// The most the spool may hold on disk; the oldest batches are evicted beyond it.
+    pub spool_max_bytes: u64,
 }
 
 impl fmt::Debug for Config {
@@ -204,6 +208,8 @@ impl Default for Config {
             key_rotation_days: 0,
             discovery_url: Some(DEFAULT_DISCOVERY_URL.to_owned()),
             hooks: Hooks::default(),
+            spool_dir: None,
+            spool_max_bytes: crate::spool::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -247,6 +253,8 @@ pub const KEYS: &[&str] = &[
     "key_persistence_path",
     "key_rotation_days",
     "discovery_url",
+    "spool_dir",
+    "spool_max_bytes",
 ];
 
 /// LogFlux's static discovery service (spec §3).
@@ -261,6 +269,8 @@ pub const DEFAULT_COMPRESSION_LEVEL: u32 = 1;
 const MAX_QUEUE_SIZE: usize = 1 << 24;
 const MAX_WORKERS: usize = 16;
 const MAX_BATCH_SIZE: usize = 10_000;
+/// A spool smaller than this could not hold one batch of a few entries.
+const MIN_SPOOL_BYTES: usize = 4096;
 
 impl Config {
     pub fn new(api_key: impl Into<String>) -> Config {
@@ -348,6 +358,10 @@ impl Config {
                     "" | "off" | "none" => None,
                     _ => Some(url(key, value)?),
                 }
+            }
+            "spool_dir" => self.spool_dir = optional(value),
+            "spool_max_bytes" => {
+                self.spool_max_bytes = integer(key, value, MIN_SPOOL_BYTES, usize::MAX)? as u64
             }
             _ => return Err(ConfigError::new(key, "unknown option")),
         }
@@ -502,6 +516,8 @@ mod tests {
             ("key_persistence_path", "/tmp/sessions"),
             ("key_rotation_days", "30"),
             ("discovery_url", "off"),
+            ("spool_dir", "/var/spool/app"),
+            ("spool_max_bytes", "1048576"),
         ];
         assert_eq!(samples.len(), KEYS.len());
         let mut config = Config::new("x");
@@ -509,6 +525,8 @@ mod tests {
             config.set(key, value).unwrap_or_else(|e| panic!("{e}"));
         }
         assert_eq!(config.flush_interval, Duration::from_millis(250));
+        assert_eq!(config.spool_dir.as_deref(), Some("/var/spool/app"));
+        assert_eq!(config.spool_max_bytes, 1 << 20);
         assert_eq!(config.http_timeout, Some(Duration::from_secs(2)));
         assert_eq!(config.min_level, Level::Warning);
         assert_eq!(config.overflow, Overflow::Block);

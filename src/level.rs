@@ -4,9 +4,13 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A ferrolog level. The discriminants are the syslog numbers and are part of the C ABI.
+/// Serialized as that number, as the C ABI passes it.
 #[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "u8", try_from = "u8")]
 pub enum Level {
     Emergency = 1,
     Alert = 2,
@@ -112,6 +116,20 @@ impl Level {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|&(_, level)| level)
+    }
+}
+
+impl From<Level> for u8 {
+    fn from(level: Level) -> u8 {
+        level.number()
+    }
+}
+
+impl TryFrom<u8> for Level {
+    type Error = String;
+
+    fn try_from(n: u8) -> Result<Level, String> {
+        Level::from_number(n).ok_or_else(|| format!("no level is numbered {n}"))
     }
 }
 

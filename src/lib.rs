@@ -29,6 +29,7 @@ mod random;
 mod sampling;
 pub mod scrub;
 pub mod span;
+mod spool;
 pub mod trace;
 pub mod transport;
 pub mod wire;

@@ -67,6 +67,8 @@ struct Stats<'a> {
     /// Entries stored since start, including those no longer kept in memory.
     stored_total: u64,
     rejected_total: u64,
+    /// Requests whose batch was stored before, answered without storing it again.
+    duplicate_batches: u64,
     /// Over the entries kept in memory.
     by_level: BTreeMap<&'static str, u64>,
     by_kind: BTreeMap<String, u64>,
@@ -93,6 +95,7 @@ fn stats(state: &State) -> Response {
         entries: store.entries().count(),
         stored_total: store.stored_total(),
         rejected_total: store.rejected_total(),
+        duplicate_batches: store.duplicate_batches(),
         by_level,
         by_kind,
         requests_total: requests.total(),

@@ -6,17 +6,18 @@ use std::convert::Infallible;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ferrolog::pipeline::batch::BatchId;
 use ferrolog::wire::decoded::DecodedEntry;
 use ferrolog::wire::otlp::Signal;
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, RETRY_AFTER};
 use hyper::{Method, Request, StatusCode};
 
-use crate::body;
 use crate::faults::{Action, Fault};
 use crate::requests::{Completion, RequestRecord};
 use crate::respond::{self, Response};
 use crate::state::{lock, State};
+use crate::{batches, body};
 use crate::{ingest_luminalog, ingest_otlp, intake, logflux, protocol};
 
 /// Returned to hyper to make it drop the connection without answering.
@@ -146,14 +147,18 @@ async fn route(state: &State, request: Request<Incoming>) -> (Response, Completi
         return (discarded(signal), completion);
     }
 
+    let batch = match batches::batch_id(request.headers()) {
+        Ok(batch) => batch,
+        Err(message) => return Refusal::new(StatusCode::BAD_REQUEST, message).into_parts(),
+    };
     let body = match intake::json_body(request, read_limit(state, signal)).await {
         Ok(body) => body,
         Err(refusal) => return refusal.into_parts(),
     };
     if signal == Signal::Logs && protocol::is_luminalog(&body) {
-        ingest_luminalog::handle(state, &body)
+        ingest_luminalog::handle(state, batch, &body)
     } else {
-        ingest_otlp::handle(state, signal, &body)
+        ingest_otlp::handle(state, signal, batch, &body)
     }
 }
 
@@ -176,13 +181,20 @@ fn discarded(signal: Signal) -> Response {
 }
 
 /// Stores one request's accepted entries; a failed write refuses the request, storing nothing.
-pub fn store(state: &State, entries: Vec<DecodedEntry>, rejected: usize) -> Result<(), Refusal> {
-    lock(&state.store).append(entries, rejected).map_err(|e| {
-        Refusal::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("could not write entries.jsonl: {e}"),
-        )
-    })
+pub fn store(
+    state: &State,
+    batch: Option<BatchId>,
+    entries: Vec<DecodedEntry>,
+    rejected: usize,
+) -> Result<(), Refusal> {
+    lock(&state.store)
+        .append(batch, entries, rejected)
+        .map_err(|e| {
+            Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("could not write entries.jsonl: {e}"),
+            )
+        })
 }
 
 fn injected_status(status: u16, retry_after: Option<u64>) -> Response {

@@ -1,6 +1,7 @@
 //! LuminaLog batches on `/v1/logs`, checked in the order of luminalog.md §8 from step 3 on:
 //! the media type, coding and body bounds are [`crate::intake`]'s.
 
+use ferrolog::pipeline::batch::BatchId;
 use ferrolog::wire::luminalog::decode::decode_batch_with_keys;
 use hyper::StatusCode;
 use serde::Serialize;
@@ -22,8 +23,8 @@ struct Accepted {
 }
 
 /// Decodes and stores one decompressed body.
-pub fn handle(state: &State, body: &[u8]) -> (Response, Completion) {
-    match ingest(state, body) {
+pub fn handle(state: &State, batch: Option<BatchId>, body: &[u8]) -> (Response, Completion) {
+    match ingest(state, batch, body) {
         Ok(completion) => {
             let accepted = Accepted {
                 message: "OK",
@@ -38,25 +39,25 @@ pub fn handle(state: &State, body: &[u8]) -> (Response, Completion) {
     }
 }
 
-fn ingest(state: &State, body: &[u8]) -> Result<Completion, Refusal> {
+fn ingest(state: &State, batch: Option<BatchId>, body: &[u8]) -> Result<Completion, Refusal> {
     // The shared `/v1/logs` reads up to the larger OTLP limit, so LuminaLog's own limit is
     // applied once the body is known to be LuminaLog.
     if body.len() > state.max_body_bytes {
         return Err(intake::too_large("body", state.max_body_bytes));
     }
-    let batch = decode_batch_with_keys(body, |key| state.accepts_key(key)).map_err(|e| {
+    let decoded = decode_batch_with_keys(body, |key| state.accepts_key(key)).map_err(|e| {
         let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
         Refusal::new(status, e.message)
     })?;
 
-    let processed = batch.entries.len();
-    let rejected = batch.rejected.len();
-    ingest::store(state, batch.entries, rejected)?;
+    let processed = decoded.entries.len();
+    let rejected = decoded.rejected.len();
+    ingest::store(state, batch, decoded.entries, rejected)?;
     Ok(Completion {
         status: Some(200),
         processed,
         rejected,
-        rejections: batch
+        rejections: decoded
             .rejected
             .into_iter()
             .map(|r| RejectionView {

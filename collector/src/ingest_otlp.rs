@@ -3,6 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use ferrolog::pipeline::batch::BatchId;
 use ferrolog::wire::otlp::{decode, DecodeError, Signal};
 use hyper::StatusCode;
 
@@ -16,7 +17,12 @@ use crate::state::State;
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Decodes and stores one decompressed body of `signal`.
-pub fn handle(state: &State, signal: Signal, body: &[u8]) -> (Response, Completion) {
+pub fn handle(
+    state: &State,
+    signal: Signal,
+    batch_id: Option<BatchId>,
+    body: &[u8],
+) -> (Response, Completion) {
     // `/v1/logs` may have been read up to a larger LuminaLog limit.
     if body.len() > MAX_BODY_BYTES {
         return intake::too_large("body", MAX_BODY_BYTES).into_parts();
@@ -29,7 +35,7 @@ pub fn handle(state: &State, signal: Signal, body: &[u8]) -> (Response, Completi
     let answer = batch.response_body(signal);
     let processed = batch.entries.len();
     let rejected = usize::try_from(batch.rejected).unwrap_or(usize::MAX);
-    if let Err(refusal) = ingest::store(state, batch.entries, rejected) {
+    if let Err(refusal) = ingest::store(state, batch_id, batch.entries, rejected) {
         return refusal.into_parts();
     }
     let completion = Completion {

@@ -2,6 +2,7 @@
 //! about it and injects faults on request.
 
 mod api;
+mod batches;
 mod body;
 mod cli;
 mod faults;

@@ -11,6 +11,9 @@ use chrono::{DateTime, Utc};
 use ferrolog::wire::decoded::DecodedEntry;
 use serde::Serialize;
 
+use ferrolog::pipeline::batch::BatchId;
+
+use crate::batches::{RecentBatches, REMEMBERED};
 use crate::printer;
 
 /// One entry as stored, served and written to `entries.jsonl`: the decoded entry's members
@@ -31,6 +34,8 @@ pub struct Store {
     rejected_total: u64,
     jsonl: File,
     print: bool,
+    batches: RecentBatches,
+    duplicate_batches: u64,
 }
 
 impl Store {
@@ -52,12 +57,24 @@ impl Store {
             rejected_total: 0,
             jsonl,
             print,
+            batches: RecentBatches::new(REMEMBERED),
+            duplicate_batches: 0,
         })
     }
 
-    /// Stores one request's valid entries. The file is written first and in one piece, so a
-    /// failed write stores nothing and the client can be told so.
-    pub fn append(&mut self, entries: Vec<DecodedEntry>, rejected: usize) -> io::Result<()> {
+    /// Stores one request's valid entries, unless its batch was stored already: then the
+    /// client is answered as if it were stored now, since it is. The file is written first and
+    /// in one piece, so a failed write stores nothing and the client can be told so.
+    pub fn append(
+        &mut self,
+        batch: Option<BatchId>,
+        entries: Vec<DecodedEntry>,
+        rejected: usize,
+    ) -> io::Result<()> {
+        if batch.is_some_and(|id| self.batches.contains(&id)) {
+            self.duplicate_batches += 1;
+            return Ok(());
+        }
         let received_at = DateTime::<Utc>::from(SystemTime::now())
             .format("%Y-%m-%dT%H:%M:%S%.6fZ")
             .to_string();
@@ -95,6 +112,9 @@ impl Store {
             }
             self.entries.push_back(entry);
         }
+        if let Some(id) = batch {
+            self.batches.remember(id);
+        }
         Ok(())
     }
 
@@ -111,6 +131,11 @@ impl Store {
 
     pub fn stored_total(&self) -> u64 {
         self.next_id - 1
+    }
+
+    /// Requests answered without storing, their batch having been stored before.
+    pub fn duplicate_batches(&self) -> u64 {
+        self.duplicate_batches
     }
 
     pub fn rejected_total(&self) -> u64 {

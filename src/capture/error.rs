@@ -1,5 +1,7 @@
 //! A captured error: type, message, cause chain, frames and fingerprint, within fixed caps.
 
+use serde::{Deserialize, Serialize};
+
 use super::fingerprint::fingerprint;
 
 /// Causes kept, counting the error itself (logflux.md §7: "up to 10 deep").
@@ -10,7 +12,7 @@ pub const MAX_CHAIN: usize = 10;
 pub const MAX_FRAMES: usize = 64;
 
 /// One stack frame, as a shim or the native capture reports it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Frame {
     pub function: String,
     /// The module, or the source file, the function belongs to (a path, a Python module, a
@@ -30,13 +32,15 @@ impl Frame {
 }
 
 /// One link of an error chain.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cause {
     pub error_type: String,
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serialized as it is held, fingerprint included, so a spooled error is sent as it was first
+/// settled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapturedError {
     error_type: String,
     message: String,

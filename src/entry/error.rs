@@ -2,11 +2,13 @@
 //! breadcrumb trail at the moment of capture, and, for callers that brought no frames, the
 //! native stack still to be resolved on the worker.
 
+use serde::{Deserialize, Serialize};
+
 use crate::breadcrumbs::Breadcrumb;
 use crate::capture::{CapturedError, Cause, NativeBacktrace};
 use crate::scrub::{Scrubber, REDACTED};
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ErrorReport {
     pub error: CapturedError,
     /// Oldest first.
@@ -15,7 +17,9 @@ pub struct ErrorReport {
     /// sends no other).
     pub supplied_fingerprint: Option<String>,
     /// The caller's stack, captured on its thread and resolved on the worker, where reading
-    /// debug info costs the caller nothing.
+    /// debug info costs the caller nothing. Never serialized: a record is settled, and its
+    /// stack resolved, before it is spooled.
+    #[serde(skip)]
     native: Option<NativeBacktrace>,
 }
 

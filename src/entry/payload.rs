@@ -5,11 +5,13 @@
 //! name, the span's name, the audit action, the telemetry device id, an error's message — so a
 //! payload holds only the rest, and a plain log carries none at all.
 
+use serde::{Deserialize, Serialize};
+
 use super::error::ErrorReport;
 use super::EntryKind;
 use crate::level::Level;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Payload {
     Metric {
         value: f64,
@@ -28,7 +30,7 @@ pub enum Payload {
     Error(Box<ErrorReport>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MetricKind {
     Counter,
     Gauge,
@@ -56,7 +58,7 @@ impl MetricKind {
 }
 
 /// A finished span. Its name is the record's message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub trace_id: [u8; 16],
     pub span_id: [u8; 8],
@@ -67,7 +69,7 @@ pub struct Span {
     pub status: SpanStatus,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SpanStatus {
     Ok,
     Error,
@@ -83,7 +85,7 @@ impl SpanStatus {
 }
 
 /// Who did what to which resource, and how it ended. The action is the record's message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Audit {
     pub actor: String,
     pub actor_type: Option<String>,
@@ -112,7 +114,7 @@ impl Audit {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reading {
     pub name: String,
     pub value: f64,

@@ -20,10 +20,12 @@ impl ferrolog_stats {
 }
 
 /// Reads one counter by name: `accepted`, `sent`, `retried`, `requests`, `queued`,
-/// `attributes_dropped`, `values_truncated`, `dropped` (all reasons), or a drop reason
-/// (`queue_overflow`, `network_error`, `send_error`, `ratelimit_backoff`, `quota_exceeded`,
-/// `before_send`, `validation_error`, `sampled`, `shutdown`, `internal_error`). An unknown
-/// name gives `FERROLOG_INVALID_ARGUMENT`.
+/// `attributes_dropped`, `values_truncated`, the spool's `spooled`, `replayed`,
+/// `spool_recovered`, `spool_pending` and `spool_corrupt` (frames skipped), `dropped` (all
+/// reasons), or a drop reason (`queue_overflow`, `network_error`, `send_error`,
+/// `ratelimit_backoff`, `quota_exceeded`, `before_send`, `validation_error`, `sampled`,
+/// `shutdown`, `internal_error`, `folded`, `spool_evicted`, `spool_lost`). An unknown name
+/// gives `FERROLOG_INVALID_ARGUMENT`.
 #[no_mangle]
 pub extern "C" fn ferrolog_stats_get(
     stats: *const ferrolog_stats,

@@ -4,12 +4,15 @@
 //! and no wake-up of a worker except when a batch fills, on flush and shutdown, and for
 //! emergency entries. Everything else happens on the workers.
 
+pub mod batch;
 mod control;
 pub mod encoder;
 mod queue;
 pub mod refused;
+mod replay;
 mod retry;
 mod send;
+mod spooling;
 pub mod stats;
 #[cfg(test)]
 mod tests;
@@ -26,11 +29,14 @@ use crate::entry::Record;
 use crate::level::Level;
 use crate::scrub::Scrubber;
 use crate::transport::Transport;
+use batch::Batch;
 use control::Control;
 use queue::Queue;
 use stats::{Counters, DropReason, Stats};
 
 pub(crate) use encoder::Encoder;
+pub(crate) use spooling::SpoolSettings;
+use spooling::Spooling;
 
 /// How long workers may take to leave once their in-flight requests are cancelled.
 const EXIT_GRACE: Duration = Duration::from_millis(200);
@@ -72,6 +78,8 @@ pub(crate) struct Settings {
     /// Scrubs personal data from every entry on the workers; `None` in privacy mode.
     pub scrubber: Option<Arc<Scrubber>>,
     pub diagnostics: Diagnostics,
+    /// Where undeliverable batches are kept; `None`: they are dropped.
+    pub spool: Option<SpoolSettings>,
 }
 
 /// What the callers and the workers share.
@@ -81,22 +89,30 @@ pub(crate) struct Shared {
     counters: Counters,
     batch_size: usize,
     flush_interval: Duration,
+    spooling: Spooling,
 }
 
 impl Shared {
+    /// Entries taken in (accepted, or replayed from the spool) and not yet settled.
+    fn taken(&self) -> u64 {
+        self.counters.accepted.load(SeqCst) + self.counters.replayed.load(SeqCst)
+    }
+
     fn owed(&self) -> u64 {
         // Settling can briefly run ahead of the accepted count, which is bumped after the push.
         let settled = self.counters.settled.load(SeqCst);
-        self.counters.accepted.load(SeqCst).saturating_sub(settled)
+        self.taken().saturating_sub(settled)
     }
 
+    /// Settles what is still queued as undeliverable: spooled, or dropped as `reason`.
     fn drop_queued(&self, reason: DropReason) {
-        let mut dropped = 0;
-        while self.queue.pop().is_some() {
-            dropped += 1;
-        }
-        if dropped > 0 {
-            self.counters.dropped(reason, dropped);
+        loop {
+            let mut records = Vec::new();
+            self.queue.pop_batch(self.batch_size, &mut records);
+            if records.is_empty() {
+                return;
+            }
+            self.keep_or_drop(Batch::new(records), reason);
         }
     }
 }
@@ -116,10 +132,18 @@ impl Pipeline {
         settings: Settings,
         mut make_encoder: impl FnMut() -> Box<dyn Encoder>,
     ) -> std::io::Result<Pipeline> {
+        let counters = Counters::default();
+        let spooling = Spooling::open(
+            settings.spool,
+            settings.scrubber.clone(),
+            settings.diagnostics,
+            &counters,
+        );
         let shared = Arc::new(Shared {
             queue: Queue::new(settings.queue_size, settings.queue_max_bytes),
             control: Control::default(),
-            counters: Counters::default(),
+            counters,
+            spooling,
             // A queue smaller than a batch could otherwise never fill one.
             batch_size: settings.batch_size.min(settings.queue_size).max(1),
             flush_interval: settings.flush_interval,
@@ -228,7 +252,7 @@ impl Pipeline {
     pub fn flush(&self, timeout: Duration) -> FlushReport {
         let shared = &*self.shared;
         let deadline = Instant::now() + timeout;
-        let target = shared.counters.accepted.load(SeqCst);
+        let target = shared.taken();
         {
             let mut state = shared.control.lock();
             // Flushes still waiting keep the latest deadline among them; one that has finished
@@ -265,7 +289,8 @@ impl Pipeline {
         }
     }
 
-    /// Stops accepting entries, delivers what is owed until `timeout`, drops the rest, and
+    /// Stops accepting entries, delivers what is owed until `timeout`, spools (when there is a
+    /// spool) or drops the rest, and
     /// stops the workers. The report is complete only if everything went out before the
     /// deadline. A second call does nothing and reports what is left.
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
@@ -317,7 +342,9 @@ impl Pipeline {
     }
 
     pub fn stats(&self) -> Stats {
-        self.shared.counters.snapshot(self.shared.owed())
+        let mut stats = self.shared.counters.snapshot(self.shared.owed());
+        stats.spool_error = self.shared.spooling.error();
+        stats
     }
 
     pub fn queued_bytes(&self) -> usize {

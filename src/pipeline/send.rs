@@ -1,5 +1,6 @@
 //! Delivering one batch: partition it into requests, encode, send, judge, retry on the
-//! schedule — never past a deadline — and settle every entry as sent or dropped with a reason.
+//! schedule — never past a deadline — and settle every entry as sent, dropped with a reason,
+//! or spooled. Each request carries its batch's id, the same on every retry and replay.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
 use crate::entry::Record;
+use crate::pipeline::batch::{Batch, BATCH_HEADER};
 use crate::pipeline::control::DeadlineKind;
 use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::pipeline::retry::RetryPolicy;
@@ -23,10 +25,35 @@ pub(crate) struct Sender {
     /// Scrubs personal data from every entry; `None` in privacy mode.
     scrubber: Option<Arc<Scrubber>>,
     diagnostics: Diagnostics,
+    /// The latest batch could not be delivered: the spool is replayed only once one is.
+    failing: bool,
 }
 
-/// Entries that met a flush deadline while waiting to retry: they stay owed and go out later.
-pub(crate) struct Kept(pub Vec<Record>);
+/// Batches that met a flush deadline while waiting to retry: they stay owed and go out later,
+/// under the same ids.
+pub(crate) struct Kept(pub Vec<Batch>);
+
+/// Why a batch stopped short of settling.
+enum Stopped {
+    Kept(Vec<Batch>),
+    /// Retries ran out, or the shutdown deadline came: for the spool, or dropped as the reason.
+    Undelivered(Vec<Batch>, DropReason),
+}
+
+impl Stopped {
+    fn with(mut self, more: impl IntoIterator<Item = Batch>) -> Stopped {
+        match &mut self {
+            Stopped::Kept(batches) | Stopped::Undelivered(batches, _) => batches.extend(more),
+        }
+        self
+    }
+
+    fn into_batches(self) -> Vec<Batch> {
+        match self {
+            Stopped::Kept(batches) | Stopped::Undelivered(batches, _) => batches,
+        }
+    }
+}
 
 impl Sender {
     pub fn new(
@@ -50,45 +77,99 @@ impl Sender {
             http_timeout,
             scrubber,
             diagnostics,
+            failing: false,
         }
     }
 
-    pub fn send(&mut self, shared: &Shared, batch: Vec<Record>) -> Result<(), Kept> {
-        let scrubber = self.scrubber.as_deref();
-        let mut batch: Vec<Record> = batch
+    /// Whether the latest batch could not be delivered.
+    pub fn failing(&self) -> bool {
+        self.failing
+    }
+
+    /// Sends entries taken from the queue, each request as a new batch.
+    pub fn send(&mut self, shared: &Shared, records: Vec<Record>) -> Result<(), Kept> {
+        let groups = self.groups(shared, records);
+        self.send_batches(shared, groups.into_iter().map(Batch::new).collect())
+    }
+
+    /// Sends batches a flush deadline kept.
+    pub fn resend(&mut self, shared: &Shared, batches: Vec<Batch>) -> Result<(), Kept> {
+        self.send_batches(shared, batches)
+    }
+
+    /// Sends a batch replayed from the spool under its own id; gives back what could not be
+    /// delivered, for the spool to keep in its place.
+    pub fn replay(&mut self, shared: &Shared, batch: Batch) -> Result<(), Vec<Batch>> {
+        let Batch { id, records } = batch;
+        let groups = self.groups(shared, records);
+        let mut batches = groups
             .into_iter()
-            .map(|record| record.settled(scrubber))
-            .collect();
-        let before = batch.len();
-        batch.retain(|record| self.encoder.accepts(record));
-        if batch.len() < before {
-            let invalid = (before - batch.len()) as u64;
-            shared
-                .counters
-                .dropped(DropReason::ValidationError, invalid);
-        }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let entries = batch.len() as u64;
-        // Protocol and transport code run guarded: a bug there loses the entries it held,
-        // counted, and the worker carries on; it never takes the host process down.
-        let Some(groups) = guarded(|| self.encoder.partition(batch)) else {
-            internal_error(shared, entries);
-            return Ok(());
-        };
-        let mut groups = groups.into_iter();
-        while let Some(group) = groups.next() {
-            if let Err(Kept(mut kept)) = self.send_group(shared, group) {
-                kept.extend(groups.flatten());
-                return Err(Kept(kept));
+            .enumerate()
+            .map(|(index, records)| Batch {
+                id: id.part(index),
+                records,
+            });
+        while let Some(batch) = batches.next() {
+            if let Err(stopped) = self.send_group(shared, batch) {
+                return Err(stopped.with(batches).into_batches());
             }
         }
         Ok(())
     }
 
-    /// Sends one group as one request until it is settled or a flush deadline keeps it.
-    fn send_group(&mut self, shared: &Shared, mut group: Vec<Record>) -> Result<(), Kept> {
+    fn send_batches(&mut self, shared: &Shared, batches: Vec<Batch>) -> Result<(), Kept> {
+        let mut batches = batches.into_iter();
+        while let Some(batch) = batches.next() {
+            match self.send_group(shared, batch) {
+                Ok(()) => {}
+                Err(Stopped::Undelivered(undelivered, reason)) => {
+                    for batch in undelivered {
+                        shared.keep_or_drop(batch, reason);
+                    }
+                }
+                Err(Stopped::Kept(mut kept)) => {
+                    kept.extend(batches);
+                    return Err(Kept(kept));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Settles the records, drops those the protocol cannot carry, and partitions the rest
+    /// into the groups that travel as one request each.
+    fn groups(&mut self, shared: &Shared, records: Vec<Record>) -> Vec<Vec<Record>> {
+        let scrubber = self.scrubber.as_deref();
+        let mut records: Vec<Record> = records
+            .into_iter()
+            .map(|record| record.settled(scrubber))
+            .collect();
+        let before = records.len();
+        records.retain(|record| self.encoder.accepts(record));
+        if records.len() < before {
+            let invalid = (before - records.len()) as u64;
+            shared
+                .counters
+                .dropped(DropReason::ValidationError, invalid);
+        }
+        if records.is_empty() {
+            return Vec::new();
+        }
+        let entries = records.len() as u64;
+        // Protocol and transport code run guarded: a bug there loses the entries it held,
+        // counted, and the worker carries on; it never takes the host process down.
+        guarded(|| self.encoder.partition(records)).unwrap_or_else(|| {
+            internal_error(shared, entries);
+            Vec::new()
+        })
+    }
+
+    /// Sends one batch as one request until it is settled, or stops short of that.
+    fn send_group(&mut self, shared: &Shared, batch: Batch) -> Result<(), Stopped> {
+        let Batch {
+            id,
+            records: mut group,
+        } = batch;
         let counters = &shared.counters;
         let entries = group.len() as u64;
         let settled = || counters.settled.load(Relaxed);
@@ -109,7 +190,7 @@ impl Sender {
                 Some((at, kind)) => {
                     let left = at.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return give_up(shared, group, kind, exhausted);
+                        return Err(self.give_up(Batch { id, records: group }, kind, exhausted));
                     }
                     left.min(self.http_timeout)
                 }
@@ -118,8 +199,9 @@ impl Sender {
             let verdict = match &request {
                 Some(request) => self.attempt(shared, request, timeout),
                 None => match self.ready(shared, &group, timeout) {
-                    Some(Ok(encoded)) => {
+                    Some(Ok(mut encoded)) => {
                         excluded = encoded.excluded.min(entries);
+                        encoded.request.headers.push((BATCH_HEADER, id.to_string()));
                         request = Some(encoded.request);
                         continue;
                     }
@@ -139,6 +221,7 @@ impl Sender {
                     counters.delivered(carried - rejected);
                     counters.dropped(DropReason::SendError, rejected);
                     counters.dropped(DropReason::ValidationError, excluded);
+                    self.failing = false;
                     return Ok(());
                 }
                 Verdict::Drop(reason) => {
@@ -158,14 +241,12 @@ impl Sender {
                     drop_all(DropReason::SendError, excluded);
                     return Ok(());
                 }
+                // Each half is a new batch: the whole was refused, so no receiver holds it.
                 Verdict::Split if group.len() > 1 => {
-                    let second = group.split_off(group.len().div_ceil(2));
-                    return match self.send_group(shared, group) {
+                    let second = Batch::new(group.split_off(group.len().div_ceil(2)));
+                    return match self.send_group(shared, Batch::new(group)) {
                         Ok(()) => self.send_group(shared, second),
-                        Err(Kept(mut kept)) => {
-                            kept.extend(second);
-                            Err(Kept(kept))
-                        }
+                        Err(stopped) => Err(stopped.with([second])),
                     };
                 }
                 Verdict::Split => {
@@ -180,8 +261,13 @@ impl Sender {
                     exhausted = reason;
                     let k = if counted {
                         if retries >= self.policy.max_retries {
-                            drop_all(reason, excluded);
-                            return Ok(());
+                            counters.set_last_error(format!(
+                                "{entries} entries undelivered: {}",
+                                reason.name()
+                            ));
+                            self.failing = true;
+                            let batch = Batch { id, records: group };
+                            return Err(Stopped::Undelivered(vec![batch], reason));
                         }
                         retries += 1;
                         retries - 1
@@ -194,7 +280,19 @@ impl Sender {
             };
             counters.retried.fetch_add(1, Relaxed);
             if let Some(kind) = shared.control.pause(wait, settled) {
-                return give_up(shared, group, kind, exhausted);
+                return Err(self.give_up(Batch { id, records: group }, kind, exhausted));
+            }
+        }
+    }
+
+    /// A deadline arrived before the batch could be delivered: keep it past a flush; at
+    /// shutdown it is undelivered, for the reason that held it back.
+    fn give_up(&mut self, batch: Batch, kind: DeadlineKind, reason: DropReason) -> Stopped {
+        match kind {
+            DeadlineKind::Flush => Stopped::Kept(vec![batch]),
+            DeadlineKind::Shutdown => {
+                self.failing = true;
+                Stopped::Undelivered(vec![batch], reason)
             }
         }
     }
@@ -244,23 +342,6 @@ fn internal_error(shared: &Shared, entries: u64) {
         .counters
         .set_last_error("internal error: entries were lost to a caught panic".into());
     shared.counters.dropped(DropReason::InternalError, entries);
-}
-
-/// A deadline arrived before the entries could be delivered: keep them past a flush, drop
-/// them at shutdown with the reason that held them back.
-fn give_up(
-    shared: &Shared,
-    group: Vec<Record>,
-    kind: DeadlineKind,
-    reason: DropReason,
-) -> Result<(), Kept> {
-    match kind {
-        DeadlineKind::Flush => Err(Kept(group)),
-        DeadlineKind::Shutdown => {
-            shared.counters.dropped(reason, group.len() as u64);
-            Ok(())
-        }
-    }
 }
 
 /// Runs `f`, turning a panic into `None`.

@@ -31,10 +31,15 @@ pub enum DropReason {
     InternalError = 9,
     /// An error repeated beyond the storm limit, folded into a "repeated N times" entry.
     Folded = 10,
+    /// Spooled, then deleted with the oldest segment to keep the spool within its bound.
+    SpoolEvicted = 11,
+    /// Spooled, then not read back: its segment was damaged after it was counted, or could
+    /// not be rewritten after a replay.
+    SpoolLost = 12,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 11] = [
+    pub const ALL: [DropReason; 13] = [
         DropReason::QueueOverflow,
         DropReason::NetworkError,
         DropReason::SendError,
@@ -46,6 +51,8 @@ impl DropReason {
         DropReason::Shutdown,
         DropReason::InternalError,
         DropReason::Folded,
+        DropReason::SpoolEvicted,
+        DropReason::SpoolLost,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +68,8 @@ impl DropReason {
             DropReason::Shutdown => "shutdown",
             DropReason::InternalError => "internal_error",
             DropReason::Folded => "folded",
+            DropReason::SpoolEvicted => "spool_evicted",
+            DropReason::SpoolLost => "spool_lost",
         }
     }
 
@@ -75,7 +84,8 @@ pub(crate) struct Counters {
     /// Entries that entered the queue. Callers bump it on every accepted entry, so it lives on
     /// a cache line of its own, away from the counters the workers write.
     pub accepted: CachePadded<AtomicU64>,
-    /// Accepted entries that have ended, sent or dropped; `accepted - settled` are still owed.
+    /// Entries that have ended, sent, dropped or spooled; `accepted + replayed - settled` are
+    /// still owed.
     pub settled: AtomicU64,
     pub sent: AtomicU64,
     /// Attempts beyond each batch's first.
@@ -86,6 +96,14 @@ pub(crate) struct Counters {
     pub attributes_dropped: AtomicU64,
     /// Attribute values (and sources) an encoder cut to fit its protocol's limits.
     pub values_truncated: AtomicU64,
+    /// Entries written to the spool, a replayed batch put back included.
+    pub spooled: AtomicU64,
+    /// Entries taken back from the spool to be sent again; owed until they settle.
+    pub replayed: AtomicU64,
+    /// Entries an earlier client left in the spool, found when this one opened it.
+    pub spool_recovered: AtomicU64,
+    /// Spool frames skipped as damaged or cut short.
+    pub spool_corrupt: AtomicU64,
     dropped: [AtomicU64; DropReason::ALL.len()],
     last_error: Mutex<Option<String>>,
 }
@@ -102,6 +120,12 @@ impl Counters {
             return;
         }
         self.dropped[reason as usize].fetch_add(n, Relaxed);
+        self.settled.fetch_add(n, Relaxed);
+    }
+
+    /// Counts entries that leave the in-memory pipeline for the spool.
+    pub fn spooled(&self, n: u64) {
+        self.spooled.fetch_add(n, Relaxed);
         self.settled.fetch_add(n, Relaxed);
     }
 
@@ -129,8 +153,13 @@ impl Counters {
             attributes_dropped: self.attributes_dropped.load(Relaxed),
             values_truncated: self.values_truncated.load(Relaxed),
             queued,
+            spooled: self.spooled.load(Relaxed),
+            replayed: self.replayed.load(Relaxed),
+            spool_recovered: self.spool_recovered.load(Relaxed),
+            spool_corrupt: self.spool_corrupt.load(Relaxed),
             dropped,
             last_error: self.last_error.lock().ok().and_then(|e| e.clone()),
+            spool_error: None,
         }
     }
 }
@@ -144,10 +173,17 @@ pub struct Stats {
     pub requests: u64,
     pub attributes_dropped: u64,
     pub values_truncated: u64,
-    /// Accepted entries not yet sent or dropped: queued or in flight.
+    /// Entries not yet sent, dropped or spooled: queued, in flight, or replayed and in flight.
     pub queued: u64,
+    pub spooled: u64,
+    pub replayed: u64,
+    pub spool_recovered: u64,
+    /// Spool frames skipped as damaged or cut short.
+    pub spool_corrupt: u64,
     dropped: [u64; DropReason::ALL.len()],
     pub last_error: Option<String>,
+    /// Why spooling stopped, or never started, though a spool was configured.
+    pub spool_error: Option<String>,
 }
 
 impl Stats {
@@ -157,6 +193,18 @@ impl Stats {
 
     pub fn dropped_total(&self) -> u64 {
         self.dropped.iter().sum()
+    }
+
+    /// Entries in the spool now: what was found and written, less what was taken back out.
+    /// With it every entry is accounted for:
+    /// `accepted + spool_recovered = sent + dropped + queued + spool_pending`
+    /// (`dropped` counting only reasons met after acceptance).
+    pub fn spool_pending(&self) -> u64 {
+        (self.spool_recovered + self.spooled).saturating_sub(
+            self.replayed
+                + self.dropped(DropReason::SpoolEvicted)
+                + self.dropped(DropReason::SpoolLost),
+        )
     }
 
     /// A counter by its name: `accepted`, `sent`, `retried`, `requests`, `queued`,
@@ -170,6 +218,11 @@ impl Stats {
             "attributes_dropped" => Some(self.attributes_dropped),
             "values_truncated" => Some(self.values_truncated),
             "queued" => Some(self.queued),
+            "spooled" => Some(self.spooled),
+            "replayed" => Some(self.replayed),
+            "spool_recovered" => Some(self.spool_recovered),
+            "spool_pending" => Some(self.spool_pending()),
+            "spool_corrupt" => Some(self.spool_corrupt),
             "dropped" => Some(self.dropped_total()),
             _ => DropReason::from_name(name).map(|r| self.dropped(r)),
         }
@@ -188,8 +241,14 @@ impl Stats {
             "attributes_dropped": self.attributes_dropped,
             "values_truncated": self.values_truncated,
             "queued": self.queued,
+            "spooled": self.spooled,
+            "replayed": self.replayed,
+            "spool_recovered": self.spool_recovered,
+            "spool_pending": self.spool_pending(),
+            "spool_corrupt": self.spool_corrupt,
             "dropped": dropped,
             "last_error": self.last_error,
+            "spool_error": self.spool_error,
         })
     }
 }

@@ -49,6 +49,7 @@ fn settings() -> Settings {
         http_timeout: None,
         scrubber: None,
         diagnostics: Diagnostics::new(false),
+        spool: None,
     }
 }
 

@@ -5,7 +5,8 @@ use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::entry::Record;
+use crate::pipeline::batch::Batch;
+use crate::pipeline::replay::replay;
 use crate::pipeline::send::{Kept, Sender};
 use crate::pipeline::stats::DropReason;
 use crate::pipeline::Shared;
@@ -23,17 +24,25 @@ enum Wake {
 
 pub(crate) fn run(shared: Arc<Shared>, mut sender: Sender) {
     let mut next_tick = Instant::now() + shared.flush_interval;
-    let mut kept: Option<Vec<Record>> = None;
+    let mut kept: Option<Vec<Batch>> = None;
+    // What an earlier client spooled goes first.
+    replay(&shared, &mut sender);
     loop {
         let wake = wait(&shared, next_tick, kept.is_some());
         if wake == Wake::Stop {
             settle_at_deadline(&shared, kept.take());
             break;
         }
-        if Instant::now() >= next_tick {
+        let ticked = Instant::now() >= next_tick;
+        if ticked {
             next_tick = Instant::now() + shared.flush_interval;
         }
         kept = deliver(&shared, &mut sender, wake, kept.take());
+        // The endpoint answers again, or it may by now: once per interval a failing endpoint
+        // is tried with the oldest spooled batch.
+        if kept.is_none() && (ticked || !sender.failing()) {
+            replay(&shared, &mut sender);
+        }
         shared.control.notify_progress();
         if kept.is_none() && shutting_down(&shared) && shared.queue.len() == 0 {
             break;
@@ -81,11 +90,11 @@ fn deliver(
     shared: &Shared,
     sender: &mut Sender,
     wake: Wake,
-    kept: Option<Vec<Record>>,
-) -> Option<Vec<Record>> {
-    if let Some(batch) = kept {
-        if let Err(Kept(batch)) = sender.send(shared, batch) {
-            return Some(batch);
+    kept: Option<Vec<Batch>>,
+) -> Option<Vec<Batch>> {
+    if let Some(batches) = kept {
+        if let Err(Kept(batches)) = sender.resend(shared, batches) {
+            return Some(batches);
         }
     }
     // A drain takes what is queued now, not what producers keep adding, so it ends.
@@ -116,12 +125,10 @@ fn deliver(
     }
 }
 
-/// The shutdown deadline has passed: what is still owed will not be sent.
-fn settle_at_deadline(shared: &Shared, kept: Option<Vec<Record>>) {
-    if let Some(batch) = kept {
-        shared
-            .counters
-            .dropped(DropReason::NetworkError, batch.len() as u64);
+/// The shutdown deadline has passed: what is still owed will not be sent now.
+fn settle_at_deadline(shared: &Shared, kept: Option<Vec<Batch>>) {
+    for batch in kept.into_iter().flatten() {
+        shared.keep_or_drop(batch, DropReason::NetworkError);
     }
     shared.drop_queued(DropReason::Shutdown);
 }

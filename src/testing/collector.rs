@@ -114,6 +114,11 @@ impl Collector {
         }
     }
 
+    /// The collector's counters (`/api/stats`).
+    pub fn stats(&self) -> Value {
+        self.get("/api/stats")
+    }
+
     pub fn requests(&self) -> Vec<Value> {
         match self.get("/api/requests") {
             Value::Array(requests) => requests,

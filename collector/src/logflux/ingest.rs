@@ -14,6 +14,7 @@ use hyper::{Request, StatusCode};
 
 use super::answer::{self, Failure, PartFailure};
 use super::{authenticate, payload};
+use crate::batches;
 use crate::body;
 use crate::requests::Completion;
 use crate::respond::Response;
@@ -39,6 +40,8 @@ async fn ingest(
     };
     // Step 2: ingest bodies carry no key, so only the header authenticates.
     let api_key = authenticate(state, header(AUTHORIZATION).and_then(bearer_token))?;
+    let batch = batches::batch_id(request.headers())
+        .map_err(|message| Failure::new(StatusCode::BAD_REQUEST, "invalid_batch_id", message))?;
     // Step 4: the media type and boundary before the body, so a wrong one costs no read.
     let content_type = header(CONTENT_TYPE).unwrap_or_default().to_owned();
     multipart::boundary_of(&content_type)?;
@@ -77,7 +80,7 @@ async fn ingest(
     // Step 9 (steps 3 and 8, rate limit and quota, are not configurable here).
     let stored = entries.len();
     lock(&state.store)
-        .append(entries, failures.len())
+        .append(batch, entries, failures.len())
         .map_err(|e| Failure::internal(format!("could not write entries.jsonl: {e}")))?;
     Ok((stored, failures))
 }
