@@ -25,6 +25,14 @@ class Collector:
     def __init__(self, url: str) -> None:
         self.url = url
 
+    def set_fault(self, **fault: object) -> None:
+        """Switches on a collector fault (see `POST /api/faults`), or clears them all."""
+        method = "POST" if fault else "DELETE"
+        body = json.dumps(fault).encode() if fault else None
+        request = urllib.request.Request(f"{self.url}/api/faults", data=body, method=method)
+        with urllib.request.urlopen(request, timeout=5):
+            pass
+
     def entries(self, **filters: str) -> list[dict[str, Any]]:
         query = urllib.parse.urlencode(filters)
         with urllib.request.urlopen(f"{self.url}/api/entries?{query}", timeout=5) as answer:
