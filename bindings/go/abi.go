@@ -16,8 +16,14 @@ const ABIVersion = 1
 // binding written for another version.
 var expectedABI uint32 = ABIVersion
 
+// headerABI is the version of the header this package was compiled against.
+const headerABI = C.FERROLOG_ABI_VERSION
+
 // abiChecked runs the check once, at the first call that needs the library.
-var abiChecked = sync.OnceValue(func() error { return checkABI(uint32(C.ferrolog_abi_version()), expectedABI) })
+var abiChecked = sync.OnceValue(abiError)
+
+// abiError compares the loaded library's ABI with the one this package expects.
+func abiError() error { return checkABI(uint32(C.ferrolog_abi_version()), expectedABI) }
 
 func checkABI(found, expected uint32) error {
 	if found == expected {

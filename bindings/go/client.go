@@ -123,11 +123,22 @@ func (c *Client) FlushContext(ctx context.Context) (left uint64, err error) {
 	}
 }
 
+// closeTimeout is how long Close, and ShutdownContext with a context without a deadline,
+// give the workers to stop once everything is flushed.
+const closeTimeout = 2 * time.Second
+
 // ShutdownContext flushes while ctx allows, then shuts down; what ctx's end cut short is
 // dropped.
 func (c *Client) ShutdownContext(ctx context.Context) (left uint64, err error) {
 	_, flushErr := c.FlushContext(ctx)
-	left, err = c.Shutdown(0)
+	timeout := closeTimeout
+	if deadline, ok := ctx.Deadline(); ok {
+		timeout = time.Until(deadline)
+	}
+	if ctx.Err() != nil {
+		timeout = 0
+	}
+	left, err = c.Shutdown(timeout)
 	if err == nil && flushErr != nil && !isTimeout(flushErr) {
 		err = flushErr
 	}
