@@ -4,8 +4,9 @@
 CARGO ?= cargo
 RELEASE_DIR := target/release
 VENV := build/venv
+GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
 
-.PHONY: all deps build header test test-rust test-c test-python demo bench fmt-check
+.PHONY: all deps build header test test-rust test-c test-python test-go demo bench fmt-check
 
 all: build
 
@@ -19,7 +20,7 @@ build:
 header:
 	FERROLOG_BLESS=1 $(CARGO) test --test header
 
-test: deps build test-rust test-c test-python
+test: deps build test-rust test-c test-python test-go
 
 test-rust:
 	$(CARGO) build --workspace --bins
@@ -33,6 +34,13 @@ test-c: build
 test-python: deps build
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
 	cd bindings/python && ../../$(VENV)/bin/python -m pytest -q
+
+# The Go binding links target/release/libferrolog.so through cgo (rpath set) and runs its
+# suite against the collector, then again linking the static library instead.
+test-go: build
+	cd bindings/go && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd bindings/go && $(GO) test -count=1 -tags ferrolog_static ./...
+	cd examples/go && $(GO) vet ./...
 
 demo: deps build
 	scripts/demo.sh

@@ -26,6 +26,9 @@ FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" cargo bench -q --bench hot_path
 echo
 FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" "$build_dir/hot_path_vs_spdlog"
 echo
+go=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+(cd bindings/go && FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" "$go" run ./cmd/bench)
+echo
 targets="luminalog → collector (decode, store)|luminalog|$storing/v1/logs"
 targets+=";luminalog → collector --discard|luminalog|$discarding/v1/logs"
 targets+=";logflux → collector (decrypt, store)|logflux|$storing"

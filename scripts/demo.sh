@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end: start the collector, run the C examples against it (the
-# quickstart, every entry type, one request's trace and error), show what arrived, stop.
+# quickstart, every entry type, one request's trace and error) and the Go example against
+# it, show what arrived, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/collector.sh
@@ -23,6 +24,10 @@ FERROLOG_ENDPOINT="$COLLECTOR_URL" FERROLOG_SESSIONS="$data_dir/sessions" "$buil
 
 echo "== one request: trace, scope, child span, breadcrumbs, captured error (scrubbed)"
 FERROLOG_ENDPOINT="$COLLECTOR_URL" "$build_dir/request"
+
+echo "== Go: a client, an slog logger, a span carried by a context, a captured error"
+go=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+(cd examples/go && FERROLOG_ENDPOINT="$COLLECTOR_URL/v1/logs" "$go" run .)
 
 echo "== what the collector printed as entries arrived"
 tail -n +2 "$COLLECTOR_LOG"

@@ -22,47 +22,66 @@ func appendObject(buf []byte, attrs []Attr) ([]byte, error) {
 	return append(buf, '}'), err
 }
 
-// appendMembers appends attrs as object members, a comma before each when more is true
+// appendMembers appends attrs as object members, a comma before the first when more is true
 // (members precede them), and reports whether any were written. Attrs are read as slog's
 // JSONHandler reads them: values resolved, empty attributes and groups left out, the members
-// of a group without a key inlined.
+// of a group without a key inlined. Groups are walked with a stack of their own rather than
+// by recursion, which would make the caller's buffer escape to the heap.
 func appendMembers(buf []byte, attrs []Attr, more bool) ([]byte, bool, error) {
-	var err error
-	for _, attr := range attrs {
+	type open struct {
+		attrs []Attr
+		brace bool // the group wrote "key":{ and needs its }
+	}
+	var levels [4]open
+	stack := append(levels[:0], open{attrs: attrs})
+	start := len(buf)
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if len(top.attrs) == 0 {
+			if top.brace {
+				buf = append(buf, '}')
+				more = true
+			}
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		attr := top.attrs[0]
+		top.attrs = top.attrs[1:]
 		attr.Value = attr.Value.Resolve()
 		if attr.Equal(slog.Attr{}) {
 			continue
 		}
-		if attr.Value.Kind() == slog.KindGroup {
-			group := attr.Value.Group()
-			if attr.Key == "" {
-				var wrote bool
-				if buf, wrote, err = appendMembers(buf, group, more); err != nil {
-					return buf, more, err
-				}
-				more = more || wrote
-				continue
-			}
-			if len(group) == 0 {
-				continue
-			}
+		group := attr.Value.Kind() == slog.KindGroup
+		if group && attr.Key == "" {
+			stack = append(stack, open{attrs: attr.Value.Group()})
+			continue
+		}
+		if group && len(attr.Value.Group()) == 0 {
+			continue
 		}
 		if more {
 			buf = append(buf, ',')
 		}
-		more = true
 		if !utf8.ValidString(attr.Key) {
-			return buf, more, invalidText("an attribute key")
+			return buf, true, invalidText("an attribute key")
 		}
-		buf = appendString(buf, attr.Key)
-		buf = append(buf, ':')
+		buf = append(appendString(buf, attr.Key), ':')
+		if group {
+			buf = append(buf, '{')
+			more = false
+			stack = append(stack, open{attrs: attr.Value.Group(), brace: true})
+			continue
+		}
+		var err error
 		if buf, err = appendValue(buf, attr.Key, attr.Value); err != nil {
-			return buf, more, err
+			return buf, true, err
 		}
+		more = true
 	}
-	return buf, more, nil
+	return buf, len(buf) > start, nil
 }
 
+// appendValue appends a value of any kind but a group, which appendMembers opens itself.
 func appendValue(buf []byte, key string, v slog.Value) ([]byte, error) {
 	switch v.Kind() {
 	case slog.KindString:
@@ -85,10 +104,6 @@ func appendValue(buf []byte, key string, v slog.Value) ([]byte, error) {
 	case slog.KindTime:
 		buf = append(buf, '"')
 		return append(v.Time().AppendFormat(buf, time.RFC3339Nano), '"'), nil
-	case slog.KindGroup:
-		buf = append(buf, '{')
-		buf, _, err := appendMembers(buf, v.Group(), false)
-		return append(buf, '}'), err
 	}
 	value := v.Any()
 	if err, ok := value.(error); ok {
