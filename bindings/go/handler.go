@@ -52,16 +52,29 @@ func (h *Handler) Handle(ctx context.Context, record slog.Record) error {
 	if h.err != nil {
 		return h.err
 	}
-	var attrStack [8]slog.Attr
-	attrs := attrStack[:0]
+	// The first attributes go into an array by index: a slice appended to inside the
+	// closure would move the array to the heap.
+	var first [8]slog.Attr
+	var more []slog.Attr
+	n := 0
 	if h.opts.AddSource && record.PC != 0 {
 		frame, _ := runtime.CallersFrames([]uintptr{record.PC}).Next()
-		attrs = append(attrs, slog.Any(slog.SourceKey, &slog.Source{Function: frame.Function, File: frame.File, Line: frame.Line}))
+		first[0] = slog.Any(slog.SourceKey, &slog.Source{Function: frame.Function, File: frame.File, Line: frame.Line})
+		n++
 	}
 	record.Attrs(func(attr slog.Attr) bool {
-		attrs = append(attrs, attr)
+		if n < len(first) {
+			first[n] = attr
+			n++
+		} else {
+			more = append(more, attr)
+		}
 		return true
 	})
+	attrs := first[:n]
+	if len(more) > 0 {
+		attrs = append(attrs[:n:n], more...)
+	}
 	var stack [attrStackSize]byte
 	buf := append(append(stack[:0], '{'), h.prefix...)
 	buf, err := h.appendInner(buf, attrs)

@@ -26,7 +26,7 @@ func newLogger(c *Client, ptr *C.ferrolog_logger) *Logger {
 func freeLogger(p *C.ferrolog_logger) { C.ferrolog_logger_free(p) }
 
 // attrStackSize is the attribute JSON a log call encodes without allocating.
-const attrStackSize = 512
+const attrStackSize = 256
 
 // Log logs msg at level with attrs.
 func (l *Logger) Log(level Level, msg string, attrs ...Attr) error {
