@@ -78,3 +78,23 @@ func TestAServerErrorFailsTheSpan(t *testing.T) {
 		t.Fatalf("span %+v", span)
 	}
 }
+
+func TestAnAbortedHandlerIsRaisedAgainUncaptured(t *testing.T) {
+	c := newClient(t, ferrolog.Options{})
+	m := marker(t)
+	handler := ferrolog.Middleware(c.Logger(), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic(http.ErrAbortHandler)
+	}))
+	var raised any
+	func() {
+		defer func() { raised = recover() }()
+		handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/abort/"+m, nil))
+	}()
+	if raised != http.ErrAbortHandler {
+		t.Fatalf("raised %v", raised)
+	}
+	entries := sent(t, c, withText(m))
+	if len(entries) != 1 || entries[0].Kind != "trace" || entries[0].Attributes["error.message"] != "aborted" {
+		t.Fatalf("want only the failed span, got %+v", entries)
+	}
+}
