@@ -6,7 +6,8 @@ package ferrolog
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include
-// None of these retains an argument past the call or calls back into Go, so the arguments
+// None of these retains an argument past the call or calls back into Go (the binding sets no
+// before-send hook, which would run inside ferrolog_log), so the arguments
 // may live on the Go stack and the calls skip cgo's callback bookkeeping.
 #cgo noescape ferrolog_log
 #cgo nocallback ferrolog_log
