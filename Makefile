@@ -4,8 +4,9 @@
 CARGO ?= cargo
 RELEASE_DIR := target/release
 VENV := build/venv
+GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
 
-.PHONY: all deps build header test test-rust test-c test-python test-node demo bench fmt-check
+.PHONY: all deps build header test test-rust test-c test-python test-node test-go demo bench fmt-check
 
 all: build
 
@@ -19,7 +20,7 @@ build:
 header:
 	FERROLOG_BLESS=1 $(CARGO) test --test header
 
-test: deps build test-rust test-c test-python test-node
+test: deps build test-rust test-c test-python test-node test-go
 
 test-rust:
 	$(CARGO) build --workspace --bins
@@ -38,6 +39,13 @@ test-python: deps build
 # collector that `build` made.
 test-node: deps build
 	cd bindings/node && npm test
+
+# The Go binding links target/release/libferrolog.so through cgo (rpath set) and runs its
+# suite against the collector, then again linking the static library instead.
+test-go: build
+	cd bindings/go && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd bindings/go && $(GO) test -count=1 -tags ferrolog_static ./...
+	cd examples/go && $(GO) vet ./...
 
 demo: deps build
 	scripts/demo.sh

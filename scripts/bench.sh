@@ -27,6 +27,8 @@ echo
 FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" "$build_dir/hot_path_vs_spdlog"
 echo
 FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" node bindings/node/bench/log_vs_pino.js
+go=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+(cd bindings/go && FERROLOG_BENCH_ENDPOINT="$discarding/v1/logs" "$go" run ./cmd/bench)
 echo
 targets="luminalog → collector (decode, store)|luminalog|$storing/v1/logs"
 targets+=";luminalog → collector --discard|luminalog|$discarding/v1/logs"

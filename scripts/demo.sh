@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end: start the collector, run the C examples against it (the
 # quickstart, every entry type, one request's trace and error), the Python ones (a script,
-# a Flask app, a FastAPI app) and the Node quickstart, show what arrived, stop.
+# a Flask app, a FastAPI app), the Node quickstart and the Go example, show what arrived, stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/collector.sh
@@ -35,6 +35,10 @@ done
 
 echo "== Node quickstart: logs, a child logger, a span, an error with its cause (koffi)"
 FERROLOG_ENDPOINT="$COLLECTOR_URL" node examples/node/quickstart.js
+
+echo "== Go: a client, an slog logger, a span carried by a context, a captured error"
+go=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+(cd examples/go && FERROLOG_ENDPOINT="$COLLECTOR_URL/v1/logs" "$go" run .)
 
 echo "== what the collector printed as entries arrived"
 tail -n +2 "$COLLECTOR_LOG"

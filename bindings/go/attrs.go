@@ -1,0 +1,205 @@
+package ferrolog
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// maxAttributeDepth is how deep attribute groups may nest, the outermost object included.
+// The core takes 64; the encoder's stack of open groups is a fixed array of this size, zeroed
+// on every call, and 16 levels of slog groups are already far beyond use.
+const maxAttributeDepth = 16
+
+// Attr is an attribute of an entry: slog's, so slog.String, slog.Int, slog.Group and the
+// rest make them. Groups nest at most 16 levels deep.
+type Attr = slog.Attr
+
+// appendObject appends attrs as one JSON object, the form every entry call of the core
+// takes its attributes in.
+func appendObject(buf []byte, attrs []Attr) ([]byte, error) {
+	buf = append(buf, '{')
+	buf, _, err := appendMembers(buf, attrs, false)
+	return append(buf, '}'), err
+}
+
+// appendMembers appends attrs as object members, a comma before the first when more is true
+// (members precede them), and reports whether any were written. Attrs are read as slog's
+// JSONHandler reads them: values resolved, empty attributes and groups left out, the members
+// of a group without a key inlined.
+func appendMembers(buf []byte, attrs []Attr, more bool) ([]byte, bool, error) {
+	start := len(buf)
+	var err error
+	for i := range attrs {
+		if resolved(attrs[i].Value).Kind() == slog.KindGroup {
+			buf, more, err = appendGroups(buf, attrs[i:i+1], more)
+		} else {
+			buf, more, err = appendMember(buf, attrs[i], more)
+		}
+		if err != nil {
+			return buf, true, err
+		}
+	}
+	return buf, len(buf) > start, nil
+}
+
+// appendMember appends one attribute that is not a group.
+func appendMember(buf []byte, attr Attr, more bool) ([]byte, bool, error) {
+	attr.Value = resolved(attr.Value)
+	if attr.Equal(slog.Attr{}) {
+		return buf, more, nil
+	}
+	buf, err := appendKey(buf, attr.Key, more)
+	if err != nil {
+		return buf, true, err
+	}
+	buf, err = appendValue(buf, attr.Key, attr.Value)
+	return buf, true, err
+}
+
+// resolved is v with its LogValuer resolved. Resolve itself would do, but it sets up a
+// recover for every value, a fifth of the encoding's time.
+func resolved(v slog.Value) slog.Value {
+	if v.Kind() == slog.KindLogValuer {
+		return v.Resolve()
+	}
+	return v
+}
+
+func appendKey(buf []byte, key string, more bool) ([]byte, error) {
+	if more {
+		buf = append(buf, ',')
+	}
+	if !isASCII(key) && !utf8.ValidString(key) {
+		return buf, invalidText("an attribute key")
+	}
+	return append(appendString(buf, key), ':'), nil
+}
+
+// appendGroups appends attrs, groups among them, walking the groups with a stack of their own
+// rather than by recursion, which would make the caller's buffer and attributes escape to
+// the heap. The stack is a fixed array, never grown, for the same reason.
+func appendGroups(buf []byte, attrs []Attr, more bool) ([]byte, bool, error) {
+	type open struct {
+		attrs []Attr
+		brace bool // the group wrote "key":{ and needs its }
+	}
+	var levels [maxAttributeDepth]open
+	levels[0] = open{attrs: attrs}
+	depth := 1
+	var err error
+	for depth > 0 {
+		top := &levels[depth-1]
+		if len(top.attrs) == 0 {
+			if top.brace {
+				buf = append(buf, '}')
+				more = true
+			}
+			depth--
+			continue
+		}
+		attr := top.attrs[0]
+		top.attrs = top.attrs[1:]
+		attr.Value = resolved(attr.Value)
+		if attr.Value.Kind() != slog.KindGroup {
+			if buf, more, err = appendMember(buf, attr, more); err != nil {
+				return buf, true, err
+			}
+			continue
+		}
+		group := attr.Value.Group()
+		if len(group) == 0 {
+			continue
+		}
+		if depth == len(levels) {
+			return buf, true, &Error{Call: "attributes", Code: InvalidJSON,
+				Message: fmt.Sprintf("attribute groups nest deeper than %d levels", maxAttributeDepth)}
+		}
+		brace := attr.Key != ""
+		if brace {
+			if buf, err = appendKey(buf, attr.Key, more); err != nil {
+				return buf, true, err
+			}
+			buf = append(buf, '{')
+			more = false
+		}
+		levels[depth] = open{attrs: group, brace: brace}
+		depth++
+	}
+	return buf, more, nil
+}
+
+// appendValue appends a value of any kind but a group, which appendMembers opens itself.
+func appendValue(buf []byte, key string, v slog.Value) ([]byte, error) {
+	switch v.Kind() {
+	case slog.KindString:
+		return appendText(buf, key, v.String())
+	case slog.KindInt64:
+		return strconv.AppendInt(buf, v.Int64(), 10), nil
+	case slog.KindUint64:
+		return strconv.AppendUint(buf, v.Uint64(), 10), nil
+	case slog.KindFloat64:
+		f := v.Float64()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			// JSON has no such numbers; their names keep what was meant.
+			return appendString(buf, strconv.FormatFloat(f, 'g', -1, 64)), nil
+		}
+		return strconv.AppendFloat(buf, f, 'g', -1, 64), nil
+	case slog.KindBool:
+		return strconv.AppendBool(buf, v.Bool()), nil
+	case slog.KindDuration:
+		return strconv.AppendInt(buf, int64(v.Duration()), 10), nil
+	case slog.KindTime:
+		buf = append(buf, '"')
+		return append(v.Time().AppendFormat(buf, time.RFC3339Nano), '"'), nil
+	}
+	value := v.Any()
+	if err, ok := value.(error); ok {
+		return appendText(buf, key, err.Error())
+	}
+	data, err := json.Marshal(value)
+	if err != nil {
+		return buf, &Error{Call: "attributes", Code: InvalidArgument, Message: fmt.Sprintf("attribute %q has no JSON form: %v", key, err)}
+	}
+	return append(buf, data...), nil
+}
+
+func appendText(buf []byte, key, s string) ([]byte, error) {
+	if !isASCII(s) && !utf8.ValidString(s) {
+		return buf, invalidText(fmt.Sprintf("the value of attribute %q", key))
+	}
+	return appendString(buf, s), nil
+}
+
+// invalidText names what was not UTF-8, never the text itself, which may be a payload.
+func invalidText(what string) error {
+	return &Error{Call: "attributes", Code: InvalidUTF8, Message: what + " is not valid UTF-8"}
+}
+
+// isASCII is the common case, checked faster than by utf8.ValidString.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendString appends s, valid UTF-8, as a JSON string. Text that needs no escaping, the
+// common case, is copied as it is; anything else goes through encoding/json.
+func appendString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			data, _ := json.Marshal(s) // a valid UTF-8 string always marshals
+			return append(buf, data...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}

@@ -1,0 +1,3 @@
+module github.com/ferrolog/ferrolog/bindings/go
+
+go 1.24
