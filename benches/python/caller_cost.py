@@ -11,8 +11,11 @@ the machine's cores with the callers being measured. "Endpoint down" is a loopba
 nobody listens on.
 
 Each round times every call of a block with `time.perf_counter_ns` (the percentiles), then
-runs an untimed block (the amortized figure); the cost of timing an empty call is subtracted
-from both. Peers alternate block by block, and each flushes between rounds, untimed.
+runs an untimed block (the amortized figure, by the wall clock and by the thread's CPU time,
+which leaves out the time the thread waited for a core); the cost of timing an empty call is
+subtracted from both. Peers alternate block by block, and each flushes between rounds,
+untimed. ferrolog speaks LuminaLog here, as luminalog-sdk does; the options are the defaults.
+FERROLOG_BENCH_ROUNDS and FERROLOG_BENCH_BLOCK change the rounds (5) and the block (4,000).
 """
 
 from __future__ import annotations
@@ -308,10 +311,10 @@ def main() -> None:
     print()
     print_table(rows, rows[0])
     print()
-    down_dropped = sum(down_stats["dropped"].values())  # type: ignore[union-attr]
+    reasons = {reason: n for reason, n in down_stats["dropped"].items() if n}  # type: ignore[attr-defined]
     print(
         f"ferrolog with the endpoint down: accepted {down_stats['accepted']:,}, "
-        f"queued {down_stats['queued']:,}, dropped {down_dropped:,}"
+        f"queued {down_stats['queued']:,}, dropped {reasons or 0}"
     )
     print(f"burst of {BURST:,} from one thread, default options, then flush: {burst_stats}")
     print()
@@ -321,17 +324,26 @@ def main() -> None:
 
 
 def targets(rows: dict[str, Row], burst_stats: dict[str, object]) -> list[tuple[str, str, bool]]:
+    """Each target with what was measured; the amortized ones are judged by the wall clock,
+    with the CPU-time figure beside it."""
     ours, down = rows["ferrolog"], rows["ferrolog, endpoint down"]
-    stdlib = rows["stdlib logging → NullHandler"].amortized / ours.amortized
-    sdk = rows["luminalog-sdk 1.1.0"].amortized / ours.amortized
+    stdlib, sdk = rows["stdlib logging → NullHandler"], rows["luminalog-sdk 1.1.0"]
+
+    def times(peer: Row) -> tuple[float, str]:
+        wall = peer.amortized / ours.amortized
+        cpu = (peer.amortized_cpu or 0.0) / (ours.amortized_cpu or float("inf"))
+        return wall, f"{wall:.1f}× (CPU time {cpu:.1f}×)"
+
+    (stdlib_times, stdlib_text), (sdk_times, sdk_text) = times(stdlib), times(sdk)
     dropped = sum(burst_stats["dropped"].values())  # type: ignore[attr-defined]
     return [
-        (f"amortized ≤ {figure(TARGET_AMORTIZED_NS)}", figure(ours.amortized),
+        (f"amortized ≤ {figure(TARGET_AMORTIZED_NS)}",
+         f"{figure(ours.amortized)} (CPU time {figure(ours.amortized_cpu or 0.0)})",
          ours.amortized <= TARGET_AMORTIZED_NS),
-        (f"≥ {TARGET_FASTER_THAN_STDLIB}× stdlib logging into nothing", f"{stdlib:.1f}×",
-         stdlib >= TARGET_FASTER_THAN_STDLIB),
-        (f"≥ {TARGET_FASTER_THAN_LUMINALOG}× luminalog-sdk", f"{sdk:.1f}×",
-         sdk >= TARGET_FASTER_THAN_LUMINALOG),
+        (f"≥ {TARGET_FASTER_THAN_STDLIB}× stdlib logging into nothing", stdlib_text,
+         stdlib_times >= TARGET_FASTER_THAN_STDLIB),
+        (f"≥ {TARGET_FASTER_THAN_LUMINALOG}× luminalog-sdk", sdk_text,
+         sdk_times >= TARGET_FASTER_THAN_LUMINALOG),
         (f"p99.9 ≤ {figure(TARGET_P999_NS)}", figure(ours.p999), ours.p999 <= TARGET_P999_NS),
         (f"endpoint down, max ≤ {figure(TARGET_MAX_DOWN_NS)}", figure(down.max),
          down.max <= TARGET_MAX_DOWN_NS),
