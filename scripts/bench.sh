@@ -36,4 +36,8 @@ targets+=";logflux → collector (decrypt, store)|logflux|$storing"
 targets+=";logflux → collector --discard|logflux|$discarding"
 targets+=";otlp → collector (decode, store)|otlp|$storing"
 FERROLOG_BENCH_TARGETS="$targets" cargo bench -q --bench pipeline
+echo
+# The Python binding against its peers; it starts a collector of its own.
+build/venv/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
+build/venv/bin/python benches/python/caller_cost.py
 rm -rf "$storing_dir" "$discard_dir"

@@ -40,3 +40,11 @@ if ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.package-lock.
   (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
   cp "$node_dir/package-lock.json" "$node_dir/node_modules/.package-lock.json.installed"
 fi
+
+# The Python benchmark's peers (benches/python/requirements.txt), only for benchmark runs and
+# again only when that list changes.
+if [[ "${FERROLOG_BENCH_DEPS:-}" == 1 ]] && ! cmp -s benches/python/requirements.txt "$venv/bench-requirements.txt" 2>/dev/null; then
+  echo "installing the Python benchmark's peers into $venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r benches/python/requirements.txt
+  cp benches/python/requirements.txt "$venv/bench-requirements.txt"
+fi

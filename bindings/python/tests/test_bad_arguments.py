@@ -14,6 +14,13 @@ def logger(client: ferrolog.Client) -> ferrolog.Logger:
     return client.logger()
 
 
+def _cyclic() -> dict[str, Any]:
+    """A dict that holds itself, which JSON cannot encode."""
+    loop: dict[str, Any] = {}
+    loop["self"] = loop
+    return loop
+
+
 def test_a_level_out_of_range_names_the_core_result(logger: ferrolog.Logger) -> None:
     with pytest.raises(ferrolog.FerrologError, match="ferrolog_log: an argument was out of range") as refused:
         logger.log(99, "x")
@@ -27,6 +34,7 @@ def test_a_level_out_of_range_names_the_core_result(logger: ferrolog.Logger) -> 
         (lambda logger: logger.log(True, "x"), TypeError, "level"),
         (lambda logger: logger.info(42), TypeError, "message must be a str"),
         (lambda logger: logger.info("x", ratio=float("nan")), ValueError, "JSON"),
+        (lambda logger: logger.info("x", loop=_cyclic()), ValueError, "JSON"),
         (lambda logger: logger.info("\ud800"), UnicodeEncodeError, "surrogate"),
         (lambda logger: logger.capture_error("not an exception"), TypeError, "takes an exception"),
         (lambda logger: logger.capture_error(ValueError(), message=3), TypeError, "message"),
@@ -54,7 +62,11 @@ def test_a_breadcrumb_level_out_of_range_is_refused(logger: ferrolog.Logger) -> 
 
 
 def test_the_logger_still_works_after_refusals(logger: ferrolog.Logger) -> None:
-    for bad in (lambda: logger.log(0, "x"), lambda: logger.info("x", v=float("nan"))):
+    for bad in (
+        lambda: logger.log(0, "x"),
+        lambda: logger.info("x", v=float("nan")),
+        lambda: logger.info("x", loop=_cyclic()),
+    ):
         with pytest.raises((ferrolog.FerrologError, ValueError)):
             bad()
     assert logger.info("fine") == ferrolog.Result.OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import json.encoder
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -13,14 +14,41 @@ from .errors import FerrologError, Result, check
 Item = TypeVar("Item", bound=ctypes.Structure)
 
 
+def _json_encoder() -> Callable[[Mapping[str, Any]], str]:
+    """The stdlib's JSON encoding (values JSON cannot hold as their str(), no NaN), built once.
+
+    `json.dumps` with options builds a `JSONEncoder`, and its `encode` a C encoder, on every
+    call: the largest part of a log call's time. The C encoder, where the interpreter has
+    one, is built here once instead; it keeps no state between calls when it does not track
+    cycles, so threads can share it. A cycle then ends as a RecursionError, which
+    `attributes_json` reports as the ValueError a cycle always was."""
+    make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_c_encoder is None:
+        encoder = json.JSONEncoder(default=str, allow_nan=False, ensure_ascii=False, check_circular=False)
+        return encoder.encode
+    # The arguments of JSONEncoder.iterencode: markers (None: no cycle tracking), default,
+    # string encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan.
+    c_encoder = make_c_encoder(
+        None, str, json.encoder.encode_basestring, None, ": ", ", ", False, False, False
+    )
+    return lambda attributes: "".join(c_encoder(attributes, 0))
+
+
+_encode_json = _json_encoder()
+
+
 def attributes_json(attributes: Mapping[str, Any]) -> bytes:
     """One JSON object; values JSON cannot hold travel as their str()."""
     if not attributes:
         return b""
     try:
-        text = json.dumps(attributes, default=str, allow_nan=False, ensure_ascii=False)
+        text = _encode_json(attributes)
     except ValueError as error:
         raise ValueError(f"ferrolog: attributes cannot be sent as JSON: {error}") from None
+    except RecursionError:
+        raise ValueError(
+            "ferrolog: attributes cannot be sent as JSON: circular or nested too deeply"
+        ) from None
     return text.encode("utf-8")
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
 from .client import Client
 from .context import current_logger
-from .logger import Logger
+from .logger import Logger, level_number
 
 # Ordered by stdlib level; a custom level goes to the nearest, and a tie to the more severe.
 _LEVELS: tuple[tuple[int, str], ...] = (
@@ -26,6 +27,12 @@ def ferrolog_level(levelno: int) -> str:
     """The ferrolog level name of a stdlib level number."""
     _, name = min(_LEVELS, key=lambda level: (abs(level[0] - levelno), -level[0]))
     return name
+
+
+# A program logs at a handful of levels: each is mapped once, not on every record.
+@functools.lru_cache(maxsize=64)
+def _core_level(levelno: int) -> int:
+    return level_number(ferrolog_level(levelno))
 
 
 def extra_attributes(record: logging.LogRecord) -> dict[str, Any]:
@@ -53,7 +60,7 @@ class FerrologHandler(logging.Handler):
             if exc is not None:
                 target.capture_error(exc, message, **attributes)
             else:
-                target.log(ferrolog_level(record.levelno), message, **attributes)
+                target._log(_core_level(record.levelno), message, attributes)
         except Exception:  # noqa: BLE001 (stdlib handlers catch everything too)
             # A logging call must never break the program that makes it.
             self.handleError(record)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -16,6 +17,9 @@ from .span import Span
 
 _METRIC_KINDS: dict[str, int] = {"counter": 1, "gauge": 2, "distribution": 3}
 
+# Bound once: the lookup on the library object is a measurable part of a log call.
+_ferrolog_log = lib.ferrolog_log
+
 
 def level_number(level: int | str) -> int:
     """A level as the core numbers it (1 emergency … 8 debug), from a number or either name set."""
@@ -23,10 +27,16 @@ def level_number(level: int | str) -> int:
         raise TypeError(f"ferrolog: a level is an int or a name, not {type(level).__name__}")
     if isinstance(level, int):
         return level
-    data = level.encode("utf-8")
+    return _named_level(level)
+
+
+# Programs name a handful of levels over and over; an unknown name raises and is not kept.
+@functools.lru_cache(maxsize=64)
+def _named_level(name: str) -> int:
+    data = name.encode("utf-8")
     number = ctypes.c_int32()
     if lib.ferrolog_level_from_name(data, len(data), ctypes.byref(number)) != Result.OK:
-        raise ValueError(f"ferrolog: unknown level {level!r}")
+        raise ValueError(f"ferrolog: unknown level {name!r}")
     return number.value
 
 
@@ -40,7 +50,7 @@ def _at(name: str) -> Callable[..., Result]:
     level = level_number(name)
 
     def log_at(self: Logger, message: str, /, **attributes: Any) -> Result:
-        return self.log(level, message, **attributes)
+        return self._log(level, message, attributes)
 
     log_at.__name__ = log_at.__qualname__ = name
     log_at.__doc__ = f"Logs `message` at {name} with `attributes`."
@@ -56,12 +66,16 @@ class Logger(Owned):
 
     def log(self, level: int | str, message: str, /, **attributes: Any) -> Result:
         """Logs `message` at `level` (a number 1–8 or a level name) with `attributes`."""
-        number = level_number(level)
+        return self._log(level_number(level), message, attributes)
+
+    def _log(self, level: int, message: str, attributes: Mapping[str, Any]) -> Result:
+        # The hot path of every log call: the attributes dict is the caller's own (**kwargs),
+        # passed on without being unpacked and packed again.
         if not isinstance(message, str):
             raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}")
         text = message.encode("utf-8")
         data = attributes_json(attributes)
-        result = lib.ferrolog_log(self._handle, number, text, len(text), data or None, len(data))
+        result = _ferrolog_log(self._handle, level, text, len(text), data or None, len(data))
         return log_outcome("ferrolog_log", result)
 
     debug = _at("debug")

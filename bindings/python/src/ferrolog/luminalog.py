@@ -22,7 +22,7 @@ from typing import Any
 from ._trace_ids import generate_span_id, generate_trace_id, get_trace_id_from_request
 from .client import Client
 from .errors import Result
-from .logger import Logger
+from .logger import Logger, level_number
 
 __all__ = ["LuminaLog", "generate_span_id", "generate_trace_id", "get_trace_id_from_request"]
 
@@ -139,7 +139,8 @@ class LuminaLog:
     def _log(
         self, level: str, message: str, metadata: Mapping[str, Any] | None, extra: Mapping[str, Any]
     ) -> Result:
-        return self._logger.log(level, message, **_merged(level, metadata, extra))
+        # The merged dict goes to the logger's hot path as it is, not unpacked into keywords.
+        return self._logger._log(level_number(level), message, _merged(level, metadata, extra))
 
     debug = _at("debug")
     info = _at("info")
