@@ -8,6 +8,7 @@ from ctypes import (
     CFUNCTYPE,
     POINTER,
     Structure,
+    c_bool,
     c_char,
     c_char_p,
     c_double,
@@ -38,6 +39,10 @@ class Frame(Structure):
 
 class Cause(Structure):
     _fields_ = [("error_type", Str), ("message", Str)]
+
+
+class Reading(Structure):
+    _fields_ = [("name", Str), ("value", c_double), ("unit", Str)]
 
 
 class Header(Structure):
@@ -101,6 +106,7 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "ferrolog_metric": (result, [handle, c_int32, Str, c_double, Str, Str]),
     "ferrolog_event": (result, [handle, Str, Str]),
     "ferrolog_audit": (result, [handle, Str, Str, Str, Str, Str, Str, Str]),
+    "ferrolog_telemetry": (result, [handle, Str, POINTER(Reading), c_size_t, c_bool, Str]),
     "ferrolog_span_start": (result, [handle, Str, Str, out_handle]),
     "ferrolog_span_start_child": (result, [handle, Str, Str, out_handle]),
     "ferrolog_span_continue_from_headers": (

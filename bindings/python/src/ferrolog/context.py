@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
+import inspect
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -19,28 +21,63 @@ from typing import Any, TypeVar
 from .logger import Logger, Scope
 
 Returned = TypeVar("Returned")
+Function = TypeVar("Function", bound=Callable[..., Any])
 
-_current_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar(
-    "ferrolog_current_scope", default=None
-)
+_current: contextvars.ContextVar[Logger | None] = contextvars.ContextVar("ferrolog_current_logger", default=None)
+
+
+@contextmanager
+def current(logger: Logger) -> Iterator[Logger]:
+    """Makes `logger` (a scope, a span's logger) current for the block; the one that was
+    current before comes back on exit."""
+    token = _current.set(logger)
+    try:
+        yield logger
+    finally:
+        _current.reset(token)
 
 
 @contextmanager
 def request_scope(logger: Logger) -> Iterator[Scope]:
     """A new scope of `logger`, current for the block (`with`, in plain code or a coroutine);
     the scope that was current before comes back on exit."""
-    scope = logger.scope()
-    token = _current_scope.set(scope)
-    try:
+    with current(logger.scope()) as scope:
+        assert isinstance(scope, Scope)
         yield scope
-    finally:
-        _current_scope.reset(token)
 
 
 def current_logger(default: Logger) -> Logger:
-    """The scope current in this context, else `default`."""
-    scope = _current_scope.get()
-    return default if scope is None else scope
+    """The logger current in this context (a scope, a traced call's span), else `default`."""
+    logger = _current.get()
+    return default if logger is None else logger
+
+
+def traced(logger: Logger, name: str | None = None, operation: str = "") -> Callable[[Function], Function]:
+    """A decorator timing each call of a function or coroutine function in a span named `name`
+    (the function's qualified name by default). The span is a child of the span current in the
+    context, if any, else of `logger`'s; its logger is current during the call, so what the
+    call logs through `current_logger` carries the span's ids. An exception that escapes marks
+    the span failed and propagates."""
+
+    def decorate(function: Function) -> Function:
+        span_name = name or function.__qualname__
+        if inspect.iscoroutinefunction(function):
+
+            @functools.wraps(function)
+            async def traced_coroutine(*args: Any, **kwargs: Any) -> Any:
+                with current_logger(logger).span(span_name, operation) as span, current(span.logger()):
+                    return await function(*args, **kwargs)
+
+            return traced_coroutine  # type: ignore[return-value]
+
+        @functools.wraps(function)
+        def traced_call(*args: Any, **kwargs: Any) -> Any:
+            with current_logger(logger).span(span_name, operation) as span, current(span.logger()):
+                return function(*args, **kwargs)
+
+        return traced_call  # type: ignore[return-value]
+
+    return decorate
 
 
 def run_in_executor(

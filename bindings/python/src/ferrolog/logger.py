@@ -6,14 +6,16 @@ import ctypes
 import functools
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ._exceptions import error_type, exception_arrays
 from ._handle import Owned, new_handle
-from ._native import Header, lib
+from ._native import Header, Reading, lib
 from ._text import attributes_json, attributes_str, struct_array, text_arg
 from .errors import Result, check, log_outcome
 from .span import Span
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
 
 _METRIC_KINDS: dict[str, int] = {"counter": 1, "gauge": 2, "distribution": 3}
 
@@ -232,6 +234,33 @@ class Logger(Owned):
             attributes_str(attributes),
         )
         return log_outcome("ferrolog_audit", result)
+
+    def telemetry(
+        self,
+        device_id: str,
+        readings: Mapping[str, float | tuple[float, str]],
+        /,
+        *,
+        managed: bool = False,
+        **attributes: Any,
+    ) -> Result:
+        """Records one device's readings, each a value or a (value, unit) pair; `managed` sends
+        them as managed-device telemetry."""
+        items = []
+        for name, reading in readings.items():
+            value, unit = reading if isinstance(reading, tuple) else (reading, "")
+            items.append(Reading(text_arg("reading name", name), _number(name, value), text_arg("unit", unit)))
+        array, count = struct_array(Reading, items)
+        result = lib.ferrolog_telemetry(
+            self._handle, text_arg("device_id", device_id), array, count, bool(managed), attributes_str(attributes)
+        )
+        return log_outcome("ferrolog_telemetry", result)
+
+    def traced(self, name: str | None = None, operation: str = "") -> Callable[[_Function], _Function]:
+        """A decorator timing each call in a span: see `ferrolog.context.traced`."""
+        from .context import traced
+
+        return traced(self, name, operation)
 
     def span(self, name: str, operation: str = "") -> Span:
         """Starts a span: a child of the span this logger is bound to, else a new trace's root."""

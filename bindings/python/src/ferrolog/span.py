@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self
 
@@ -76,6 +77,13 @@ class Span(Owned):
                 self._handle, number, buf, capacity, needed
             ),
         )
+
+    def inject(self, headers: MutableMapping[str, str]) -> MutableMapping[str, str]:
+        """Adds both propagation headers (`traceparent` and `X-LogFlux-Trace`) for a request
+        this span makes to `headers`, and returns it."""
+        headers["traceparent"] = self.header("traceparent")
+        headers["X-LogFlux-Trace"] = self.header("logflux")
+        return headers
 
     def logger(self) -> Logger:
         """A logger that stamps this span's ids on every entry; its spans are children of this."""
