@@ -22,7 +22,8 @@ func TestEveryOptionFieldIsAnOptionOfTheCore(t *testing.T) {
 		ErrorsSampleRate: ferrolog.Float(1), ErrorStormLimit: ferrolog.Int(0), ErrorStormWindow: time.Minute,
 		MaxBreadcrumbs: ferrolog.Int(0), Compression: "gzip", CompressionLevel: 6, Debug: ferrolog.Bool(false),
 		Failsafe: ferrolog.Bool(true), KeyPersistence: ferrolog.Bool(false), KeyPersistencePath: t.TempDir(),
-		KeyRotationDays: 1, DiscoveryURL: "off", Extra: map[string]string{"sample_rate": "1.0"},
+		KeyRotationDays: 1, DiscoveryURL: "off", SpoolDir: t.TempDir(), SpoolMaxBytes: 1 << 20,
+		Extra: map[string]string{"sample_rate": "1.0"},
 	}
 	value := reflect.ValueOf(opts)
 	for i := range value.NumField() {

@@ -50,6 +50,8 @@ type Options struct {
 	KeyPersistencePath string        `option:"key_persistence_path"`
 	KeyRotationDays    int           `option:"key_rotation_days"`
 	DiscoveryURL       string        `option:"discovery_url"`
+	SpoolDir           string        `option:"spool_dir"`
+	SpoolMaxBytes      int           `option:"spool_max_bytes"`
 
 	// Extra sets options by key after the fields, for keys this struct does not name.
 	Extra map[string]string
