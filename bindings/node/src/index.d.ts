@@ -9,7 +9,7 @@ export type LevelName =
 /** 1 emergency … 8 debug, or a name from either name set. */
 export type Level = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | LevelName;
 /** What a call that sends an entry answers; a shut-down client throws instead. */
-export type Outcome = 'ok' | 'filtered' | 'dropped';
+export type Outcome = 'ok' | 'filtered' | 'dropped' | 'shut_down';
 export type OptionValue = string | number | boolean | undefined;
 /** Every option of the README's table, camelCase (`apiKey`) or snake_case (`api_key`). */
 export type ClientOptions = Record<string, OptionValue>;

@@ -41,7 +41,8 @@ class Logger {
     own(this, handle, lib.ferrolog_logger_free);
   }
 
-  /** Logs `message` at `level` (1–8 or a name) with `attributes`: 'ok', 'filtered' or 'dropped'. */
+  /** Logs `message` at `level` (1–8 or a name) with `attributes`: 'ok', 'filtered', 'dropped' or
+   * 'shut_down'. */
   log(level, message, attributes) {
     return this._log(levelNumber(level), message, attributes);
   }

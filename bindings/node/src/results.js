@@ -20,8 +20,9 @@ const Result = Object.freeze({
   TOO_LARGE: 12,
 });
 
-// What a call that sends an entry answers when nothing is wrong with its arguments.
-const OUTCOMES = ['ok', 'filtered', 'dropped'];
+// What a call that sends an entry answers when nothing is wrong with its arguments. A call
+// after shutdown is one of those: logging during an app's own shutdown must not throw.
+const OUTCOMES = ['ok', 'filtered', 'dropped', 'shut_down'];
 
 /** A call into the core failed; `result` is its code, `resultName` the core's description. */
 class FerrologError extends Error {
@@ -48,12 +49,10 @@ function check(call, result) {
   if (result !== Result.OK) throw new FerrologError(call, result);
 }
 
-/** The outcome of a call that sends an entry: 'ok', 'filtered' or 'dropped'; the rest throws. */
+/** The outcome of a call that sends an entry: 'ok', 'filtered', 'dropped' or 'shut_down';
+ * an argument the core refused throws. */
 function outcome(call, result) {
-  if (result <= Result.DROPPED) return OUTCOMES[result];
-  if (result === Result.SHUT_DOWN) {
-    throw new FerrologError(call, result, 'the client has been shut down');
-  }
+  if (result <= Result.SHUT_DOWN) return OUTCOMES[result];
   throw new FerrologError(call, result);
 }
 
