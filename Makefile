@@ -6,7 +6,7 @@ RELEASE_DIR := target/release
 VENV := build/venv
 GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
 
-.PHONY: all deps build header test test-rust test-c test-python test-node test-go demo bench fmt-check
+.PHONY: all deps build header test test-rust test-c test-python test-node test-go test-conformance demo bench fmt-check
 
 all: build
 
@@ -20,7 +20,7 @@ build:
 header:
 	FERROLOG_BLESS=1 $(CARGO) test --test header
 
-test: deps build test-rust test-c test-python test-node test-go
+test: deps build test-rust test-c test-python test-node test-go test-conformance
 
 test-rust:
 	$(CARGO) build --workspace --bins
@@ -46,6 +46,12 @@ test-go: build
 	cd bindings/go && $(GO) vet ./... && $(GO) test -count=1 ./...
 	cd bindings/go && $(GO) test -count=1 -tags ferrolog_static ./...
 	cd examples/go && $(GO) vet ./...
+
+# tests/conformance/scenario.json from C, Python, Go and Node against the collector: every
+# language's decoded entries must match the scenario's and each other's.
+test-conformance: deps build
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
+	$(VENV)/bin/python tests/conformance/check.py --go $(GO)
 
 demo: deps build
 	scripts/demo.sh

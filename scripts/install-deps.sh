@@ -9,6 +9,8 @@ command -v valgrind >/dev/null || missing+=(valgrind)
 command -v curl >/dev/null || missing+=(curl)
 command -v cc >/dev/null || missing+=(build-essential)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# The C runner of tests/conformance reads the scenario with jansson.
+[[ -e /usr/include/jansson.h ]] || missing+=(libjansson-dev)
 if [[ "${FERROLOG_BENCH_DEPS:-}" == 1 ]]; then
   [[ -e /usr/include/spdlog/spdlog.h ]] || missing+=(libspdlog-dev)
 fi
