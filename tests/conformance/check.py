@@ -33,7 +33,8 @@ MARKER = "conformance.run"
 LISTENING = "ferrolog-collector listening on "
 # Fields that differ on every run: when, which id, and the wire's own bookkeeping.
 VOLATILE = ("id", "timestamp", "received_at", "protocol")
-VOLATILE_DETAILS = ("start_time", "end_time", "timestamp_header")
+# A span's duration is a measurement; which spans failed or nested is what is compared.
+VOLATILE_DETAILS = ("start_time", "end_time", "duration_ms", "timestamp_header")
 ID_FIELDS = (("trace_id", "trace"), ("span_id", "span"), ("parent_span_id", "span"))
 RUN_TIMEOUT = 120
 
