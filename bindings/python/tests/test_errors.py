@@ -124,3 +124,23 @@ def test_breadcrumbs_travel_with_a_captured_error(
     crumbs = entry["error"]["breadcrumbs"]
     assert [(crumb["message"], crumb["category"]) for crumb in crumbs] == [("opened the cart", "ui")]
     assert crumbs[0]["data"] == {"items": "3"}
+
+
+def test_a_capture_may_set_its_level_and_fingerprint(
+    logflux_client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
+    exc = raised(checkout, "4111")
+    logger = logflux_client.logger()
+    assert logger.capture_error(exc, marker, level="critical", fingerprint="checkout-declined") == ferrolog.Result.OK
+    [entry] = sent(logflux_client, collector, text=marker)
+    assert entry["level"] == 3
+    assert entry["attributes"]["error.fingerprint"] == "checkout-declined"
+
+
+def test_a_capture_refuses_options_of_the_wrong_type(logflux_client: ferrolog.Client) -> None:
+    exc = raised(checkout, "4111")
+    logger = logflux_client.logger()
+    with pytest.raises(TypeError, match="fingerprint"):
+        logger.capture_error(exc, fingerprint=7)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown level"):
+        logger.capture_exception(exc, level="loud")

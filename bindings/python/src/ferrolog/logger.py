@@ -48,6 +48,12 @@ def _number(name: str, value: object) -> float:
     return float(value)
 
 
+def _text_option(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"ferrolog: {name} must be a str, not {type(value).__name__}")
+    return value
+
+
 def _at(name: str) -> Callable[..., Result]:
     level = level_number(name)
 
@@ -124,20 +130,43 @@ class Logger(Owned):
         )
         check("ferrolog_logger_add_breadcrumb", result)
 
-    def capture_error(self, exc: BaseException, /, message: str | None = None, **attributes: Any) -> Result:
+    def capture_error(
+        self,
+        exc: BaseException,
+        /,
+        message: str | None = None,
+        *,
+        level: int | str | None = None,
+        fingerprint: str | None = None,
+        **attributes: Any,
+    ) -> Result:
         """Sends `exc` with its type, text, traceback frames (innermost first) and cause chain.
 
         `message`, when given, is the entry's message; the error's text then travels as the
-        attribute `error`.
+        attribute `error`. `level` (error by default) and `fingerprint` (a grouping key of
+        the caller's, instead of the one computed from the frames) are optional.
         """
-        return self.send_error(exc, message, attributes)
+        return self.send_error(exc, message, attributes, level=level, fingerprint=fingerprint)
 
-    def send_error(self, exc: BaseException, message: str | None, attributes: Mapping[str, Any]) -> Result:
+    def send_error(
+        self,
+        exc: BaseException,
+        message: str | None,
+        attributes: Mapping[str, Any],
+        *,
+        level: int | str | None = None,
+        fingerprint: str | None = None,
+    ) -> Result:
         """`capture_error` with the attributes as one mapping, whose keys may be any string."""
         if not isinstance(exc, BaseException):
             raise TypeError(f"ferrolog: capture_error takes an exception, not {type(exc).__name__}")
-        if message is not None and not isinstance(message, str):
-            raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}")
+        options: dict[str, Any] = {}
+        if message is not None:
+            options["message"] = _text_option("message", message)
+        if level is not None:
+            options["level"] = level_number(level)
+        if fingerprint is not None:
+            options["fingerprint"] = _text_option("fingerprint", fingerprint)
         (frames, frame_count), (causes, cause_count) = exception_arrays(exc)
         result = lib.ferrolog_capture_error(
             self._handle,
@@ -148,12 +177,19 @@ class Logger(Owned):
             causes,
             cause_count,
             attributes_str(attributes),
-            attributes_str({} if message is None else {"message": message}),
+            attributes_str(options),
         )
         return log_outcome("ferrolog_capture_error", result)
 
     def capture_exception(
-        self, exc: BaseException | None = None, /, message: str | None = None, **attributes: Any
+        self,
+        exc: BaseException | None = None,
+        /,
+        message: str | None = None,
+        *,
+        level: int | str | None = None,
+        fingerprint: str | None = None,
+        **attributes: Any,
     ) -> Result:
         """As `capture_error`; without `exc`, the exception being handled."""
         if exc is None:
@@ -162,7 +198,7 @@ class Logger(Owned):
                 raise ValueError(
                     "ferrolog: capture_exception() without an argument needs an exception being handled"
                 )
-        return self.capture_error(exc, message, **attributes)
+        return self.send_error(exc, message, attributes, level=level, fingerprint=fingerprint)
 
     def metric(self, kind: str, name: str, value: float, /, *, unit: str = "", **attributes: Any) -> Result:
         """Records a metric; `kind` is `counter`, `gauge` or `distribution`."""
