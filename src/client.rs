@@ -16,7 +16,7 @@ use crate::entry::{
     now_unix_nanos, parse_json_object, EntryKind, ErrorReport, Payload, Record, RecordError,
 };
 use crate::fork::Forkable;
-use crate::hooks::{Hooked, Hooks};
+use crate::hooks::{HookGate, Hooked, Hooks};
 use crate::level::Level;
 use crate::pipeline::refused::RefusedKinds;
 use crate::pipeline::stats::{DropReason, Stats};
@@ -61,6 +61,7 @@ struct Inner {
     refused: Arc<RefusedKinds>,
     sampler: Sampler,
     hooks: Hooks,
+    hook_gate: HookGate,
     /// The client-wide breadcrumb trail, for loggers outside any scope.
     trail: Trail,
     /// Folds storms of identical errors; `None` when folding is off.
@@ -200,6 +201,7 @@ impl Client {
                 refused,
                 sampler: Sampler::new(&config),
                 hooks: config.hooks.clone(),
+                hook_gate: HookGate::default(),
                 trail: Trail::new(config.max_breadcrumbs),
                 storm: (config.error_storm_limit > 0).then(|| {
                     StormGuard::new(StormConfig {
@@ -242,6 +244,12 @@ impl Client {
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
         self.inner.send_final_storm_summaries();
         self.inner.pipeline.get_checked().shutdown(timeout)
+    }
+
+    /// Runs no before-send hook from now on, and waits up to `timeout` for those under way;
+    /// says whether they all ended. For hosts whose runtime is about to tear down.
+    pub fn close_hooks(&self, timeout: Duration) -> bool {
+        self.inner.hook_gate.close(timeout)
     }
 
     pub fn stats(&self) -> Stats {
@@ -568,11 +576,13 @@ impl Logger {
         }
         let mut record = build(self.context())?;
         if inner.hooks.wants(kind) {
-            match inner.hooks.offer(record)? {
-                Hooked::Send(hooked) => record = hooked,
-                Hooked::Dropped => {
-                    inner.pipeline().refuse(DropReason::BeforeSend);
-                    return Ok(LogStatus::Filtered);
+            if let Some(_pass) = inner.hook_gate.enter() {
+                match inner.hooks.offer(record)? {
+                    Hooked::Send(hooked) => record = hooked,
+                    Hooked::Dropped => {
+                        inner.pipeline().refuse(DropReason::BeforeSend);
+                        return Ok(LogStatus::Filtered);
+                    }
                 }
             }
         }

@@ -9,7 +9,9 @@
 
 use std::cell::Cell;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
@@ -173,6 +175,53 @@ impl Hooks {
     }
 }
 
+/// Lets a host close a client's hooks for good, waiting for the calls already in a hook.
+///
+/// A runtime about to tear down (Python finalizing its interpreter) kills threads that try to
+/// enter it; a thread killed inside a hook would unwind through the core. Closing first, from
+/// a call that lets those threads finish, means no thread is in a hook or enters one later.
+#[derive(Default)]
+pub(crate) struct HookGate {
+    closed: AtomicBool,
+    running: AtomicUsize,
+}
+
+/// A hook call under way: counted until dropped.
+pub(crate) struct HookPass<'a>(&'a HookGate);
+
+impl Drop for HookPass<'_> {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, SeqCst);
+    }
+}
+
+impl HookGate {
+    /// A pass to run a hook, or `None` once the gate is closed (the entry goes out as it is).
+    pub fn enter(&self) -> Option<HookPass<'_>> {
+        if self.closed.load(SeqCst) {
+            return None;
+        }
+        self.running.fetch_add(1, SeqCst);
+        let pass = HookPass(self);
+        // Checked again after counting, so `close` never misses a call it must wait for.
+        (!self.closed.load(SeqCst)).then_some(pass)
+    }
+
+    /// Closes the gate and waits up to `timeout` for the hook calls under way; says whether
+    /// they all ended. A call from inside a hook waits for itself, until the timeout.
+    pub fn close(&self, timeout: Duration) -> bool {
+        self.closed.store(true, SeqCst);
+        let deadline = Instant::now() + timeout;
+        while self.running.load(SeqCst) > 0 {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        true
+    }
+}
+
 fn slot(kind: EntryKind) -> usize {
     kind as usize - 1
 }
@@ -324,5 +373,26 @@ mod tests {
         b.set(EntryKind::Log, Some(Arc::new(|_: &mut HookEntry| true)));
         assert_ne!(a, b);
         assert_eq!(format!("{a:?}"), "Hooks { set: [Log] }");
+    }
+
+    #[test]
+    fn a_closed_gate_waits_for_the_hook_under_way_and_lets_no_more_in() {
+        let gate = Arc::new(HookGate::default());
+        let (entered, leave) = (std::sync::Barrier::new(2), std::sync::Barrier::new(2));
+        std::thread::scope(|threads| {
+            threads.spawn(|| {
+                let _pass = gate.enter().expect("the gate is open");
+                entered.wait();
+                leave.wait();
+            });
+            entered.wait();
+            assert!(
+                !gate.close(Duration::from_millis(20)),
+                "a hook is still under way"
+            );
+            assert!(gate.enter().is_none(), "closed for new calls");
+            leave.wait();
+        });
+        assert!(gate.close(Duration::from_millis(20)));
     }
 }
