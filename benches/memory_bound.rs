@@ -145,7 +145,10 @@ fn run(seconds: u64, spool: Option<&Path>) -> Outcome {
                                 ("method", "POST"),
                                 ("status", "200"),
                                 ("duration_ms", "12.5"),
-                                ("user_agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"),
+                                (
+                                    "user_agent",
+                                    "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+                                ),
                                 ("thread", thread.as_str()),
                             ],
                         );
@@ -193,11 +196,17 @@ fn report(label: &str, outcome: &Outcome) -> bool {
     let limit = QUEUE_MAX_BYTES + CONSTANT;
     let within = growth <= limit;
     println!("== {label}");
-    println!("  baseline RSS (before the client)   {}", mib(outcome.baseline));
+    println!(
+        "  baseline RSS (before the client)   {}",
+        mib(outcome.baseline)
+    );
     println!("  peak RSS                           {}", mib(peak));
     println!("  steady RSS (mean, second half)     {}", mib(steady));
     println!("  peak − baseline                    {}", mib(growth));
-    println!("  queue byte bound                   {}", mib(QUEUE_MAX_BYTES));
+    println!(
+        "  queue byte bound                   {}",
+        mib(QUEUE_MAX_BYTES)
+    );
     println!(
         "  queued_bytes (peak / last sample)  {} / {}",
         mib(queued_peak),
@@ -240,10 +249,8 @@ fn run_case(case: &str, seconds: u64) -> bool {
     match case {
         "queue" => report("queue only", &run(seconds, None)),
         _ => {
-            let dir = std::env::temp_dir().join(format!(
-                "ferrolog-memory-bench-{}",
-                std::process::id()
-            ));
+            let dir =
+                std::env::temp_dir().join(format!("ferrolog-memory-bench-{}", std::process::id()));
             std::fs::create_dir_all(&dir).expect("spool dir");
             let held = report("queue and disk spool", &run(seconds, Some(&dir)));
             let _ = std::fs::remove_dir_all(&dir);
