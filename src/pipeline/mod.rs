@@ -6,6 +6,7 @@
 
 pub mod batch;
 mod control;
+mod drop_report;
 pub mod encoder;
 mod queue;
 pub mod refused;
@@ -24,13 +25,14 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::config::Overflow;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Event};
 use crate::entry::Record;
 use crate::level::Level;
 use crate::scrub::Scrubber;
 use crate::transport::Transport;
 use batch::Batch;
 use control::Control;
+use drop_report::DropReport;
 use queue::Queue;
 use stats::{Counters, DropReason, Stats};
 
@@ -90,9 +92,16 @@ pub(crate) struct Shared {
     batch_size: usize,
     flush_interval: Duration,
     spooling: Spooling,
+    diagnostics: Diagnostics,
+    drops: DropReport,
 }
 
 impl Shared {
+    /// Says, in debug, which drops happened since the last report.
+    fn report_drops(&self) {
+        self.drops.report(&self.counters, self.diagnostics);
+    }
+
     /// Entries taken in (accepted, or replayed from the spool) and not yet settled.
     fn taken(&self) -> u64 {
         self.counters.accepted.load(SeqCst) + self.counters.replayed.load(SeqCst)
@@ -147,6 +156,8 @@ impl Pipeline {
             // A queue smaller than a batch could otherwise never fill one.
             batch_size: settings.batch_size.min(settings.queue_size).max(1),
             flush_interval: settings.flush_interval,
+            diagnostics: settings.diagnostics,
+            drops: DropReport::default(),
         });
         let pipeline = Pipeline {
             shared: Arc::clone(&shared),
@@ -318,7 +329,23 @@ impl Pipeline {
                 let _ = handle.join();
             }
         }
-        self.report(&before, in_time && shared.owed() == 0)
+        let report = self.report(&before, in_time && shared.owed() == 0);
+        shared.report_drops();
+        shared.diagnostics.debug(
+            Event::Shutdown,
+            format_args!(
+                "shutdown {}: sent {}, dropped {}, left {}",
+                if report.completed {
+                    "complete"
+                } else {
+                    "incomplete"
+                },
+                report.sent,
+                report.dropped,
+                report.left
+            ),
+        );
+        report
     }
 
     /// Whether shutdown has begun: nothing is accepted any more.

@@ -1,48 +1,63 @@
 //! The bounded queue between the callers and the workers: bounded by entries and by bytes.
 //!
-//! A lock-free array queue keeps the caller's cost to a few atomic operations; the byte bound is
-//! one more counter, reserved before the push and released on pop.
+//! A lock-free segmented queue keeps the caller's cost to a few atomic operations and its
+//! memory in proportion to what it holds: an array queue sized for the entry bound would hold
+//! `queue_size` slots resident however empty it is (7 MiB at the default 65 536), outside the
+//! byte bound. Both bounds live in one counter, reserved before the push and released on pop,
+//! so a push costs one atomic add for the two of them.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crossbeam_queue::ArrayQueue;
+use crossbeam_queue::SegQueue;
 use crossbeam_utils::CachePadded;
 
 use crate::entry::Record;
 
+/// The counter's low bits hold bytes, its high bits entries.
+const BYTES_BITS: u32 = 38;
+const BYTES_MASK: u64 = (1 << BYTES_BITS) - 1;
+const ONE_ENTRY: u64 = 1 << BYTES_BITS;
+/// Byte bounds above this are clamped to it (128 GiB), leaving the bytes field headroom for
+/// the brief overshoot of concurrent reservations.
+const MAX_BYTES: u64 = 1 << (BYTES_BITS - 1);
+/// Entry bounds above this are clamped to it; the entries field has room for twice as many.
+const MAX_ENTRIES: u64 = 1 << (64 - BYTES_BITS - 1);
+
 pub(crate) struct Queue {
-    entries: ArrayQueue<Record>,
-    /// Written by every push and pop; padded so it shares a line with nothing else.
-    bytes: CachePadded<AtomicUsize>,
-    max_bytes: usize,
+    entries: SegQueue<Record>,
+    /// Entries and bytes reserved, packed; written by every push and pop, padded so it shares
+    /// a line with nothing else.
+    reserved: CachePadded<AtomicU64>,
+    max_entries: u64,
+    max_bytes: u64,
 }
 
 impl Queue {
     pub fn new(max_entries: usize, max_bytes: usize) -> Queue {
         Queue {
-            entries: ArrayQueue::new(max_entries.max(1)),
-            bytes: CachePadded::new(AtomicUsize::new(0)),
-            max_bytes,
+            entries: SegQueue::new(),
+            reserved: CachePadded::new(AtomicU64::new(0)),
+            max_entries: (max_entries.max(1) as u64).min(MAX_ENTRIES),
+            max_bytes: (max_bytes as u64).min(MAX_BYTES),
         }
     }
 
     /// Pushes if both bounds allow it; gives the record back otherwise.
     pub fn try_push(&self, record: Record) -> Result<(), Record> {
-        let weight = record.weight();
-        let before = self.bytes.fetch_add(weight, Ordering::Relaxed);
-        if before + weight > self.max_bytes {
-            self.bytes.fetch_sub(weight, Ordering::Relaxed);
+        let reservation = ONE_ENTRY + record.weight() as u64;
+        let after = self.reserved.fetch_add(reservation, Ordering::Relaxed) + reservation;
+        if after >> BYTES_BITS > self.max_entries || after & BYTES_MASK > self.max_bytes {
+            self.reserved.fetch_sub(reservation, Ordering::Relaxed);
             return Err(record);
         }
-        self.entries.push(record).inspect_err(|_| {
-            self.bytes.fetch_sub(weight, Ordering::Relaxed);
-        })
+        self.entries.push(record);
+        Ok(())
     }
 
     /// Pushes by evicting the oldest entries until the new one fits; returns how many were
     /// evicted, or the record itself when it could never fit on its own.
     pub fn push_evicting(&self, mut record: Record) -> Result<usize, Record> {
-        if record.weight() > self.max_bytes {
+        if record.weight() as u64 > self.max_bytes {
             return Err(record);
         }
         let mut evicted = 0;
@@ -61,7 +76,8 @@ impl Queue {
 
     pub fn pop(&self) -> Option<Record> {
         let record = self.entries.pop()?;
-        self.bytes.fetch_sub(record.weight(), Ordering::Relaxed);
+        let reservation = ONE_ENTRY + record.weight() as u64;
+        self.reserved.fetch_sub(reservation, Ordering::Relaxed);
         Some(record)
     }
 
@@ -80,7 +96,7 @@ impl Queue {
     }
 
     pub fn bytes(&self) -> usize {
-        self.bytes.load(Ordering::Relaxed)
+        (self.reserved.load(Ordering::Relaxed) & BYTES_MASK) as usize
     }
 }
 
@@ -142,5 +158,27 @@ mod tests {
         queue.try_push(record("small")).unwrap();
         assert!(queue.push_evicting(record(&"x".repeat(1000))).is_err());
         assert_eq!(queue.len(), 1);
+    }
+
+    #[test]
+    fn concurrent_pushers_never_pass_either_bound() {
+        let one = record("entry").weight();
+        for (max_entries, max_bytes) in [(50, usize::MAX), (10_000, one * 50)] {
+            let queue = Queue::new(max_entries, max_bytes);
+            std::thread::scope(|scope| {
+                for _ in 0..4 {
+                    scope.spawn(|| {
+                        for _ in 0..200 {
+                            let _ = queue.try_push(record("entry"));
+                        }
+                    });
+                }
+            });
+            assert_eq!(queue.len(), 50);
+            assert_eq!(queue.bytes(), one * 50);
+            let mut drained = Vec::new();
+            queue.pop_batch(usize::MAX, &mut drained);
+            assert_eq!((drained.len(), queue.len(), queue.bytes()), (50, 0, 0));
+        }
     }
 }

@@ -4,6 +4,7 @@
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::time::Instant;
 
+use crate::diagnostics::Event;
 use crate::pipeline::batch::Batch;
 use crate::pipeline::send::Sender;
 use crate::pipeline::stats::DropReason;
@@ -45,9 +46,15 @@ pub(crate) fn replay(shared: &Shared, sender: &mut Sender) {
                 remaining.push(batch);
                 break;
             }
-            counters
-                .replayed
-                .fetch_add(batch.records.len() as u64, SeqCst);
+            let taken = batch.records.len() as u64;
+            shared.diagnostics.debug(
+                Event::Spool,
+                format_args!(
+                    "replaying batch {} ({taken} entries) from the spool",
+                    batch.id
+                ),
+            );
+            counters.replayed.fetch_add(taken, SeqCst);
             if let Err(undelivered) = sender.replay(shared, batch) {
                 // Back where they were, ahead of everything spooled since.
                 counters.spooled(entries(&undelivered));

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Event};
 use crate::entry::Record;
 use crate::pipeline::batch::{Batch, BATCH_HEADER};
 use crate::pipeline::control::DeadlineKind;
@@ -27,6 +27,8 @@ pub(crate) struct Sender {
     diagnostics: Diagnostics,
     /// The latest batch could not be delivered: the spool is replayed only once one is.
     failing: bool,
+    /// Why the latest attempt failed (a status, an error class), for the retry diagnostic.
+    cause: String,
 }
 
 /// Batches that met a flush deadline while waiting to retry: they stay owed and go out later,
@@ -78,6 +80,7 @@ impl Sender {
             scrubber,
             diagnostics,
             failing: false,
+            cause: String::new(),
         }
     }
 
@@ -205,7 +208,10 @@ impl Sender {
                         request = Some(encoded.request);
                         continue;
                     }
-                    Some(Err(verdict)) => Some(verdict),
+                    Some(Err(verdict)) => {
+                        self.cause = "not ready (handshake or rate limit)".into();
+                        Some(verdict)
+                    }
                     None => None,
                 },
             };
@@ -279,6 +285,14 @@ impl Sender {
                 }
             };
             counters.retried.fetch_add(1, Relaxed);
+            self.diagnostics.debug(
+                Event::Retry,
+                format_args!(
+                    "retry: batch {id} ({entries} entries), attempt {} after {}, in {wait:?}",
+                    retries + free_waits + 1,
+                    self.cause
+                ),
+            );
             if let Some(kind) = shared.control.pause(wait, settled) {
                 return Err(self.give_up(Batch { id, records: group }, kind, exhausted));
             }
@@ -326,10 +340,16 @@ impl Sender {
         timeout: Duration,
     ) -> Option<Verdict> {
         match guarded(|| self.transport.send(request, timeout))? {
-            Ok(response) => guarded(|| self.encoder.judge(&response)),
+            Ok(response) => {
+                if self.diagnostics.debugging() {
+                    self.cause = format!("status {}", response.status);
+                }
+                guarded(|| self.encoder.judge(&response))
+            }
             Err(error) => {
-                self.diagnostics
-                    .debug(format_args!("request failed: {error}"));
+                if self.diagnostics.debugging() {
+                    self.cause = format!("request error: {error}");
+                }
                 shared.counters.set_last_error(error);
                 Some(Verdict::BACKOFF)
             }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Event};
 use crate::pipeline::batch::Batch;
 use crate::pipeline::stats::{Counters, DropReason};
 use crate::pipeline::Shared;
@@ -88,6 +88,13 @@ impl Shared {
         };
         match spool.append(&batch) {
             Ok(evicted) => {
+                self.diagnostics.debug(
+                    Event::Spool,
+                    format_args!(
+                        "spooled {entries} entries ({}); {evicted} older evicted",
+                        reason.name()
+                    ),
+                );
                 self.counters.spooled(entries);
                 self.counters.refused(DropReason::SpoolEvicted, evicted);
             }

@@ -44,6 +44,7 @@ pub(crate) fn run(shared: Arc<Shared>, mut sender: Sender) {
             replay(&shared, &mut sender);
         }
         shared.control.notify_progress();
+        shared.report_drops();
         if kept.is_none() && shutting_down(&shared) && shared.queue.len() == 0 {
             break;
         }

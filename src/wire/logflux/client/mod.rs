@@ -18,7 +18,7 @@ use super::multipart::{self, Boundary};
 use super::part::{Entry, PartEncoder};
 use super::payload::{write_payload, Adjustments, Common};
 use super::{Limits, Session};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Event};
 use crate::entry::{EntryKind, Record};
 use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::pipeline::refused::RefusedKinds;
@@ -164,9 +164,10 @@ impl LogFluxEncoder {
         self.options.session.endpoint.get_or_init(|| {
             let options = &self.options;
             let base_url = options.origin.resolve(transport, timeout);
-            options
-                .diagnostics
-                .debug(format_args!("LogFlux endpoint: {base_url}"));
+            options.diagnostics.debug(
+                Event::Endpoint,
+                format_args!("LogFlux endpoint: {base_url}"),
+            );
             let session_file = options.session_dir.as_ref().map(|dir| {
                 SessionFile::new(
                     dir.clone(),
@@ -196,41 +197,54 @@ impl LogFluxEncoder {
     }
 
     /// Init, key wrapping and complete (spec §5). Every failure holds the entries: network
-    /// errors and 5xx as unavailable, refusals and invalid answers as rejected.
+    /// errors and 5xx as unavailable, refusals and invalid answers as rejected; each comes with
+    /// what failed, for the diagnostics.
     fn handshake(
         &self,
         transport: &Transport,
         base_url: &str,
         timeout: Duration,
-    ) -> Result<Session, Verdict> {
-        let held = |exhausted| Verdict::Retry {
-            after: None,
-            counted: false,
-            exhausted,
+    ) -> Result<Session, (Verdict, String)> {
+        let held = |exhausted, why: String| {
+            let verdict = Verdict::Retry {
+                after: None,
+                counted: false,
+                exhausted,
+            };
+            (verdict, why)
         };
-        let call = |path: &str, body: Vec<u8>| -> Result<Vec<u8>, Verdict> {
+        let call = |path: &str, body: Vec<u8>| -> Result<Vec<u8>, (Verdict, String)> {
             let response = transport
                 .send(&self.post_json(base_url, path, body), timeout)
-                .map_err(|_| held(DropReason::NetworkError))?;
-            match response.status {
+                .map_err(|error| held(DropReason::NetworkError, format!("{path}: {error}")))?;
+            let status = response.status;
+            match status {
                 200 => Ok(response.body),
-                500..=599 => Err(held(DropReason::NetworkError)),
-                _ => Err(held(DropReason::SendError)),
+                500..=599 => Err(held(
+                    DropReason::NetworkError,
+                    format!("{path}: status {status}"),
+                )),
+                _ => Err(held(
+                    DropReason::SendError,
+                    format!("{path}: status {status}"),
+                )),
             }
         };
+        let invalid = |what: &str| held(DropReason::SendError, format!("{what}: invalid answer"));
         let api_key = &self.options.api_key;
         let init = call("/v1/handshake/init", init_request_body(api_key))?;
-        let answer = parse_init_response(&init).map_err(|_| held(DropReason::SendError))?;
+        let answer = parse_init_response(&init).map_err(|_| invalid("/v1/handshake/init"))?;
         let key = AesKey::generate();
         let secret = answer
             .public_key
             .wrap_key(&key)
-            .map_err(|_| held(DropReason::SendError))?;
+            .map_err(|_| invalid("server public key"))?;
         let complete = call(
             "/v1/handshake/complete",
             complete_request_body(api_key, &secret),
         )?;
-        let key_id = parse_complete_response(&complete).map_err(|_| held(DropReason::SendError))?;
+        let key_id =
+            parse_complete_response(&complete).map_err(|_| invalid("/v1/handshake/complete"))?;
         Ok(Session {
             key_id,
             key,
@@ -298,10 +312,22 @@ impl Encoder for LogFluxEncoder {
                     .warn(format_args!("LogFlux {reason}")),
             }
         }
-        let fresh = self.handshake(transport, &endpoint.base_url, timeout)?;
-        self.options
-            .diagnostics
-            .debug(format_args!("LogFlux handshake done"));
+        let diagnostics = self.options.diagnostics;
+        let base_url = &endpoint.base_url;
+        diagnostics.debug(
+            Event::Handshake,
+            format_args!("LogFlux handshake starting with {base_url}"),
+        );
+        let fresh = self
+            .handshake(transport, base_url, timeout)
+            .map_err(|(verdict, why)| {
+                diagnostics.debug(
+                    Event::Handshake,
+                    format_args!("LogFlux handshake failed: {why}"),
+                );
+                verdict
+            })?;
+        diagnostics.debug(Event::Handshake, format_args!("LogFlux handshake done"));
         if let Some(file) = &endpoint.session_file {
             if let Err(reason) = file.save(&fresh) {
                 self.options
