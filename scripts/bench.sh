@@ -37,6 +37,9 @@ targets+=";logflux → collector --discard|logflux|$discarding"
 targets+=";otlp → collector (decode, store)|otlp|$storing"
 FERROLOG_BENCH_TARGETS="$targets" cargo bench -q --bench pipeline
 echo
+# Shutdown deadlines against a hanging endpoint; it starts a collector of its own.
+cargo bench -q --bench shutdown_deadline
+echo
 # The Python binding against its peers; it starts a collector of its own.
 build/venv/bin/python -m pip install -q --disable-pip-version-check ./bindings/python
 build/venv/bin/python benches/python/caller_cost.py
