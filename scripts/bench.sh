@@ -39,6 +39,8 @@ FERROLOG_BENCH_TARGETS="$targets" cargo bench -q --bench pipeline
 echo
 # Resident memory with the endpoint down; BENCHMARKS.md records a 30 s run.
 FERROLOG_MEMORY_BENCH_SECS=${FERROLOG_MEMORY_BENCH_SECS:-5} cargo bench -q --bench memory_bound || true
+# Shutdown deadlines against a hanging endpoint; it starts a collector of its own.
+cargo bench -q --bench shutdown_deadline
 echo
 # The Python binding against its peers; it starts a collector of its own.
 build/venv/bin/python -m pip install -q --disable-pip-version-check ./bindings/python

@@ -5,27 +5,18 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::Collector;
 use ferrolog::entry::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
-use ferrolog::wire::logflux::crypto::{PrivateKey, DEFAULT_RSA_BITS};
 use ferrolog::{Client, Config, DropReason, Level, LogStatus};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(10);
 const API_KEY: &str = "eu-lf_test-key";
 
-/// A collector whose LogFlux key pair was made once for the whole test binary: generating
-/// one per collector takes long enough to meet the tests' flush deadlines.
 fn start_collector() -> Collector {
-    static PEM: OnceLock<String> = OnceLock::new();
-    let pem = PEM.get_or_init(|| {
-        let key = PrivateKey::generate(DEFAULT_RSA_BITS).expect("RSA key");
-        key.to_pkcs8_pem().to_string()
-    });
-    Collector::start_seeded(&[("logflux-key.pem", pem.as_bytes())], &[])
+    common::logflux_collector()
 }
 
 fn sessions_dir() -> PathBuf {

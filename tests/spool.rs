@@ -5,46 +5,14 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::Collector;
+use common::{assert_accounted_spooled as assert_accounted, Collector, SpoolDir};
 use ferrolog::{Client, Config, DropReason, Stats};
 use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(10);
-
-struct SpoolDir(PathBuf);
-
-impl SpoolDir {
-    fn new() -> SpoolDir {
-        SpoolDir(std::env::temp_dir().join(format!(
-            "ferrolog-spool-test-{}-{}",
-            std::process::id(),
-            fastrand::u64(..)
-        )))
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-
-    fn segments(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "seg"))
-            .collect();
-        files.sort();
-        files
-    }
-}
-
-impl Drop for SpoolDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// An endpoint nobody listens on: every request fails at once.
 fn down_endpoint() -> String {
@@ -77,16 +45,6 @@ fn log_n(client: &Client, prefix: &str, n: usize) {
     for i in 0..n {
         logger.info(&format!("{prefix}-{i}"));
     }
-}
-
-/// Every entry is accounted for: taken in (logged now or found in the spool) is sent,
-/// dropped, still owed, or in the spool.
-fn assert_accounted(stats: &Stats, produced: u64) {
-    assert_eq!(
-        produced + stats.spool_recovered,
-        stats.sent + stats.dropped_total() + stats.queued + stats.spool_pending(),
-        "produced {produced} but {stats:?}"
-    );
 }
 
 /// Each of `prefix-0 … prefix-(n-1)` was stored exactly once.

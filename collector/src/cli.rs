@@ -30,6 +30,8 @@ Options:
   --fault-retry-after SECS  send Retry-After: SECS with --fault-status
   --fault-close             drop ingest connections without answering
   --fault-hang              accept ingest requests and never answer
+  --fault-cut               process ingest requests, then drop the connection
+                            instead of answering
   --fault-path PATH         only ingest requests to PATH suffer the fault
   -h, --help                print this help
   -V, --version             print the version
@@ -99,6 +101,7 @@ fn fault_options(args: &mut pico_args::Arguments) -> Result<Option<FaultSpec>, S
         retry_after: option(args, "--fault-retry-after")?,
         close: args.contains("--fault-close"),
         hang: args.contains("--fault-hang"),
+        cut: args.contains("--fault-cut"),
         path: option(args, "--fault-path")?,
     };
     if spec == FaultSpec::default() {

@@ -29,6 +29,10 @@ pub struct FaultSpec {
     /// Never answer.
     #[serde(default)]
     pub hang: bool,
+    /// Process the request (store its entries), then drop the connection instead of answering:
+    /// the client cannot tell whether it was stored, and sends it again.
+    #[serde(default)]
+    pub cut: bool,
     /// Only requests to this path suffer it (and use up its count); `None`: every ingest path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -42,9 +46,9 @@ impl FaultSpec {
                 return Err(format!("status {status} is not between 200 and 599"));
             }
         }
-        let actions = [self.status.is_some(), self.close, self.hang];
+        let actions = [self.status.is_some(), self.close, self.hang, self.cut];
         if actions.iter().filter(|&&set| set).count() > 1 {
-            return Err("choose at most one of status, close and hang".to_owned());
+            return Err("choose at most one of status, close, hang and cut".to_owned());
         }
         if self.retry_after.is_some() && self.status.is_none() {
             return Err("retry_after needs a status to send it with".to_owned());
@@ -56,7 +60,7 @@ impl FaultSpec {
     }
 
     pub fn has_effect(&self) -> bool {
-        self.status.is_some() || self.close || self.hang || self.delay_ms > 0
+        self.status.is_some() || self.close || self.hang || self.cut || self.delay_ms > 0
     }
 }
 
@@ -71,6 +75,8 @@ pub enum Action {
     },
     Close,
     Hang,
+    /// Processed normally, then the connection is dropped instead of the answer.
+    Cut,
 }
 
 impl Action {
@@ -81,6 +87,7 @@ impl Action {
             Action::Status { .. } => "status",
             Action::Close => "close",
             Action::Hang => "hang",
+            Action::Cut => "cut",
         }
     }
 }
@@ -127,6 +134,7 @@ impl Faults {
                 },
                 None if spec.close => Action::Close,
                 None if spec.hang => Action::Hang,
+                None if spec.cut => Action::Cut,
                 None => Action::Proceed,
             },
         };
@@ -197,6 +205,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_is_its_own_action_and_counts() {
+        let mut faults = Faults::default();
+        faults.set(FaultSpec {
+            cut: true,
+            count: Some(1),
+            ..FaultSpec::default()
+        });
+        assert_eq!(faults.take("/v1/logs").map(|f| f.action), Some(Action::Cut));
+        assert_eq!(faults.take("/v1/logs"), None);
+        assert_eq!(Action::Cut.name(), "cut");
+    }
+
+    #[test]
     fn a_fault_without_effect_is_not_kept() {
         let mut faults = Faults::default();
         faults.set(FaultSpec {
@@ -234,6 +255,11 @@ mod tests {
                 ..FaultSpec::default()
             },
             FaultSpec {
+                hang: true,
+                cut: true,
+                ..FaultSpec::default()
+            },
+            FaultSpec {
                 retry_after: Some(2),
                 ..FaultSpec::default()
             },
@@ -245,7 +271,7 @@ mod tests {
         for spec in bad {
             assert!(spec.validate().is_err(), "{spec:?}");
         }
-        let json = r#"{"status":503,"count":2,"delay_ms":0,"retry_after":null,"close":false,"hang":false}"#;
+        let json = r#"{"status":503,"count":2,"delay_ms":0,"retry_after":null,"close":false,"hang":false,"cut":false}"#;
         let spec: FaultSpec = serde_json::from_str(json).unwrap();
         assert_eq!(spec.validate(), Ok(()));
         assert_eq!(serde_json::to_string(&spec).unwrap(), json);

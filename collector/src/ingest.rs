@@ -91,7 +91,7 @@ pub async fn handle(state: &State, request: Request<Incoming>) -> Result<Respons
             ..Completion::default()
         };
         match action {
-            Action::Proceed => {}
+            Action::Proceed | Action::Cut => {}
             Action::Status {
                 status,
                 retry_after,
@@ -118,6 +118,9 @@ pub async fn handle(state: &State, request: Request<Incoming>) -> Result<Respons
     let (response, mut completion) = route(state, request).await;
     completion.fault = fault.map(|f| f.action.name());
     lock(&state.requests).complete(id, completion);
+    if fault.is_some_and(|f| f.action == Action::Cut) {
+        return Err(InjectedClose);
+    }
     Ok(response)
 }
 

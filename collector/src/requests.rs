@@ -26,7 +26,7 @@ pub struct RequestRecord {
     pub user_agent: Option<String>,
     /// Whether an `Authorization` header was sent (LuminaLog clients must not send one).
     pub authorization: bool,
-    /// The injected fault: `status`, `close`, `hang`, or `delay` when only delayed.
+    /// The injected fault: `status`, `close`, `hang`, `cut`, or `delay` when only delayed.
     pub fault: Option<&'static str>,
     /// The message of a non-200 answer.
     pub error: Option<String>,

@@ -57,7 +57,7 @@ impl Store {
             rejected_total: 0,
             jsonl,
             print,
-            batches: RecentBatches::new(REMEMBERED),
+            batches: RecentBatches::open(data_dir, REMEMBERED)?,
             duplicate_batches: 0,
         })
     }
@@ -113,7 +113,11 @@ impl Store {
             self.entries.push_back(entry);
         }
         if let Some(id) = batch {
-            self.batches.remember(id);
+            // The entries are stored: a lost id costs only the dedup of a resend after a
+            // restart, not a failed answer, which would bring the resend about.
+            if let Err(e) = self.batches.remember(id) {
+                eprintln!("ferrolog-collector: could not record a batch id: {e}");
+            }
         }
         Ok(())
     }

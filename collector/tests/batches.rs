@@ -55,3 +55,23 @@ fn a_malformed_batch_id_is_refused() {
     assert!(reply.body.contains("X-Ferrolog-Batch"), "{}", reply.body);
     assert!(collector.entries().is_empty());
 }
+
+#[test]
+fn a_batch_stored_before_a_restart_is_not_stored_again_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = batch(&[("info", "before the restart")]);
+    let first = Collector::start_in(dir.path(), &[]);
+    assert_eq!(post(&first, Some(ID), &body).status, 200);
+    drop(first);
+
+    let restarted = Collector::start_in(dir.path(), &[]);
+    let again = post(&restarted, Some(ID), &body);
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert!(
+        restarted.entries().is_empty(),
+        "answered as stored, not stored"
+    );
+    assert_eq!(restarted.get_json("/api/stats")["duplicate_batches"], 1);
+    let file = std::fs::read_to_string(dir.path().join("entries.jsonl")).unwrap();
+    assert_eq!(file.lines().count(), 1);
+}

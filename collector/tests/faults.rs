@@ -137,6 +137,29 @@ fn close_drops_the_connection_without_an_answer() {
 }
 
 #[test]
+fn cut_stores_the_entries_then_drops_the_connection_without_an_answer() {
+    let collector = Collector::start(&[]);
+    collector.set_fault(r#"{"cut":true,"count":1}"#);
+    let body = batch(&[("info", "stored-unanswered")]);
+    let outcome = collector.request(
+        "POST",
+        "/v1/logs",
+        &[("Content-Type", "application/json")],
+        Some(&body),
+    );
+    match outcome {
+        Ok(reply) => panic!("expected a network error, got HTTP {}", reply.status),
+        Err(ureq::Error::Timeout(_)) => panic!("expected the connection to drop, not a timeout"),
+        Err(_) => {}
+    }
+    assert_eq!(collector.entries().len(), 1, "the entry was stored");
+    let requests = collector.requests();
+    assert_eq!(requests[0]["fault"], "cut");
+    assert_eq!(requests[0]["processed"], 1);
+    assert_eq!(statuses(&collector, 1), [200]);
+}
+
+#[test]
 fn hang_never_answers_but_the_server_still_does() {
     let collector = Collector::start(&[]);
     collector.set_fault(r#"{"hang":true,"count":1}"#);

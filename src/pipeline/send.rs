@@ -187,7 +187,9 @@ impl Sender {
         let mut retries = 0u32;
         // Waits that use up no attempt (a handshake that keeps failing) still back off.
         let mut free_waits = 0u32;
-        let mut exhausted = DropReason::NetworkError;
+        // Until an attempt fails, a batch that a shutdown deadline stops was never sent: it
+        // is dropped as still queued, not as a network error nothing has yet met.
+        let mut exhausted = DropReason::Shutdown;
         loop {
             let timeout = match shared.control.deadline(settled()) {
                 Some((at, kind)) => {

@@ -5,16 +5,43 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 pub struct Collector {
-    process: Child,
+    /// `None` while killed.
+    process: Option<Child>,
     pub base: String,
     data_dir: PathBuf,
+    args: Vec<String>,
+}
+
+/// Starts the collector on `port` (0: an ephemeral one); returns it and its base URL.
+fn spawn(port: u16, data_dir: &Path, args: &[String]) -> (Child, String) {
+    let mut process = Command::new(collector_binary())
+        .args(["--port", &port.to_string(), "--data-dir"])
+        .arg(data_dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start ferrolog-collector");
+    let stdout = process.stdout.take().expect("collector stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("read the listening line");
+    let base = first
+        .trim()
+        .rsplit(' ')
+        .next()
+        .filter(|url| url.starts_with("http://"))
+        .unwrap_or_else(|| panic!("unexpected first line from the collector: {first:?}"))
+        .to_owned();
+    (process, base)
 }
 
 fn collector_binary() -> PathBuf {
@@ -65,31 +92,48 @@ impl Collector {
         for (name, content) in files {
             std::fs::write(data_dir.join(name), content).expect("seed the data dir");
         }
-        let mut process = Command::new(collector_binary())
-            .args(["--port", "0", "--data-dir"])
-            .arg(&data_dir)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start ferrolog-collector");
-        let stdout = process.stdout.take().expect("collector stdout");
-        let mut first = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut first)
-            .expect("read the listening line");
-        let base = first
-            .trim()
-            .rsplit(' ')
-            .next()
-            .filter(|url| url.starts_with("http://"))
-            .unwrap_or_else(|| panic!("unexpected first line from the collector: {first:?}"))
-            .to_owned();
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let (process, base) = spawn(0, &data_dir, &args);
         Collector {
-            process,
+            process: Some(process),
             base,
             data_dir,
+            args,
         }
+    }
+
+    /// Kills the collector at once, as a crash would: requests in progress get no answer.
+    pub fn kill(&mut self) {
+        if let Some(mut process) = self.process.take() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+    }
+
+    /// Starts the collector again on the same port and data dir, killing it first if it runs.
+    pub fn restart(&mut self) {
+        self.kill();
+        let port: u16 = self
+            .base
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .expect("the port of the base URL");
+        let (process, base) = spawn(port, &self.data_dir, &self.args);
+        assert_eq!(base, self.base, "restarted on the same address");
+        self.process = Some(process);
+    }
+
+    /// Every entry stored in the data dir, restarts included (`entries.jsonl`), whose message
+    /// contains `text`: what the collector received over its whole life, where
+    /// [`Collector::entries`] sees only what the running process received.
+    pub fn stored_entries(&self, text: &str) -> Vec<Value> {
+        let file = std::fs::read_to_string(self.data_dir.join("entries.jsonl"))
+            .expect("read entries.jsonl");
+        file.lines()
+            .map(|line| serde_json::from_str::<Value>(line).expect("a stored entry"))
+            .filter(|entry| entry["message"].as_str().is_some_and(|m| m.contains(text)))
+            .collect()
     }
 
     pub fn ingest_url(&self) -> String {
@@ -148,8 +192,7 @@ impl Collector {
 
 impl Drop for Collector {
     fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
+        self.kill();
         let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 }
