@@ -157,6 +157,13 @@ impl FuzzClient {
         value
     }
 
+    /// A new scope of the root logger, freed on drop.
+    pub fn scope(&self) -> OwnedLogger {
+        let mut scope = ptr::null_mut();
+        assert_eq!(ferrolog_logger_scope(self.logger, &mut scope), FERROLOG_OK);
+        OwnedLogger(scope)
+    }
+
     pub fn accepted(&self) -> u64 {
         self.counter("accepted")
     }
@@ -172,6 +179,15 @@ impl FuzzClient {
             "the worker failed on an entry"
         );
         assert_eq!(self.counter("queued"), 0);
+    }
+}
+
+/// A logger handle freed on drop.
+pub struct OwnedLogger(pub *mut ferrolog_logger);
+
+impl Drop for OwnedLogger {
+    fn drop(&mut self) {
+        ferrolog_logger_free(self.0);
     }
 }
 
