@@ -6,7 +6,7 @@ RELEASE_DIR := target/release
 VENV := build/venv
 GO ?= $(shell command -v go || echo /usr/local/go/bin/go)
 
-.PHONY: all deps build header test test-rust test-c test-python test-node test-go test-conformance demo bench fmt-check
+.PHONY: all deps build header test test-rust test-c test-python test-node test-go test-conformance demo bench fmt-check fuzz
 
 all: build
 
@@ -61,3 +61,10 @@ bench: deps build
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
+
+# The bad-input property tests, far longer than inside `make test` (which runs them at a few
+# hundred cases each). FUZZ_CASES cases per property; optimized, so more fit in the time.
+FUZZ_CASES ?= 100000
+fuzz:
+	FERROLOG_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release --test fuzz_ffi
+	FERROLOG_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release -p ferrolog-collector --test fuzz_decoders

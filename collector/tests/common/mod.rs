@@ -111,6 +111,11 @@ impl Collector {
         }
     }
 
+    /// The collector's process id, to read its memory use from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -1,0 +1,5 @@
+//! Shared pieces of the property tests over bad input.
+
+pub mod cases;
+pub mod client;
+pub mod inputs;
