@@ -1,5 +1,6 @@
 //! Caller-side cost of a log call: an enabled call with three attributes (one thread, then two
-//! at once), and a call below the minimum level. Timed per call with the monotonic clock (its
+//! at once), the same attributes given as one JSON object (as the Go, Python and Node bindings
+//! pass them), and a call below the minimum level. Timed per call with the monotonic clock (its
 //! own cost, measured here, is subtracted), and amortized over untimed loops.
 //!
 //! `FERROLOG_BENCH_ENDPOINT` names the ingest URL (scripts/bench.sh starts a collector);
@@ -23,6 +24,9 @@ fn client() -> Client {
     Client::new(config).expect("client")
 }
 
+/// A workload: one log call, given the logger and the call's index.
+type Call = fn(&Logger, usize);
+
 fn log_three(logger: &Logger, i: usize) {
     let attributes = [
         ("user_id", "u-12345"),
@@ -30,6 +34,17 @@ fn log_three(logger: &Logger, i: usize) {
         ("status", "200"),
     ];
     black_box(logger.log(Level::Info, black_box("request handled"), &attributes));
+    black_box(i);
+}
+
+fn log_three_json(logger: &Logger, i: usize) {
+    let attributes = r#"{"user_id":"u-12345","route":"/api/orders","status":200}"#;
+    let status = logger.log_json(
+        Level::Info,
+        black_box("request handled"),
+        black_box(attributes),
+    );
+    black_box(status.expect("valid JSON"));
     black_box(i);
 }
 
@@ -46,13 +61,13 @@ fn clock_cost() -> u64 {
 }
 
 /// Per-call nanoseconds, clock cost subtracted.
-fn timed_calls(client: &Client, clock: u64) -> Vec<u64> {
+fn timed_calls(client: &Client, call: Call, clock: u64) -> Vec<u64> {
     let logger = client.logger();
     let mut samples = Vec::with_capacity(ROUNDS * CALLS_PER_ROUND);
     for _ in 0..ROUNDS {
         for i in 0..CALLS_PER_ROUND {
             let start = Instant::now();
-            log_three(&logger, i);
+            call(&logger, i);
             samples.push((start.elapsed().as_nanos() as u64).saturating_sub(clock));
         }
         client.flush(Duration::from_secs(30));
@@ -60,13 +75,13 @@ fn timed_calls(client: &Client, clock: u64) -> Vec<u64> {
     samples
 }
 
-fn amortized(client: &Client) -> f64 {
+fn amortized(client: &Client, call: Call) -> f64 {
     let logger = client.logger();
     let mut total = Duration::ZERO;
     for _ in 0..ROUNDS {
         let start = Instant::now();
         for i in 0..CALLS_PER_ROUND {
-            log_three(&logger, i);
+            call(&logger, i);
         }
         total += start.elapsed();
         client.flush(Duration::from_secs(30));
@@ -81,7 +96,7 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
 fn report(name: &str, mut samples: Vec<u64>, amortized_ns: f64) {
     samples.sort_unstable();
     println!(
-        "{name:<32} {amortized_ns:>10.1} {:>8} {:>8} {:>8} {:>10}",
+        "{name:<36} {amortized_ns:>10.1} {:>8} {:>8} {:>8} {:>10}",
         percentile(&samples, 0.50),
         percentile(&samples, 0.99),
         percentile(&samples, 0.999),
@@ -106,22 +121,36 @@ fn main() {
     let client = client();
     let clock = clock_cost();
     // Warm the allocator, the queue and the connection before measuring.
-    amortized(&client);
+    amortized(&client, log_three);
+    amortized(&client, log_three_json);
     println!("ferrolog hot path (Rust API), ns per call; clock cost {clock} ns subtracted");
     println!(
-        "{:<32} {:>10} {:>8} {:>8} {:>8} {:>10}",
+        "{:<36} {:>10} {:>8} {:>8} {:>8} {:>10}",
         "case", "amortized", "p50", "p99", "p99.9", "max"
     );
-    let one = amortized(&client);
+    let one = amortized(&client, log_three);
     report(
         "enabled, 3 attributes, 1 thread",
-        timed_calls(&client, clock),
+        timed_calls(&client, log_three, clock),
         one,
+    );
+    let json = amortized(&client, log_three_json);
+    report(
+        "enabled, 3 JSON attributes, 1 thread",
+        timed_calls(&client, log_three_json, clock),
+        json,
     );
 
     let (samples, amortized_ns) = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..2)
-            .map(|_| scope.spawn(|| (timed_calls(&client, clock), amortized(&client))))
+            .map(|_| {
+                scope.spawn(|| {
+                    (
+                        timed_calls(&client, log_three, clock),
+                        amortized(&client, log_three),
+                    )
+                })
+            })
             .collect();
         let results: Vec<(Vec<u64>, f64)> =
             handles.into_iter().map(|h| h.join().unwrap()).collect();
@@ -133,7 +162,7 @@ fn main() {
     });
     report("enabled, 3 attributes, 2 threads", samples, amortized_ns);
     println!(
-        "{:<32} {:>10.2}",
+        "{:<36} {:>10.2}",
         "disabled (below min_level)",
         disabled_call_ns(&client)
     );

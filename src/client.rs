@@ -526,6 +526,21 @@ impl Logger {
         self.submit(|context| Record::with_json(level, message, attributes, context))
     }
 
+    /// Logs with attributes given as one JSON object (blank for none), message and object as
+    /// bytes that must be UTF-8, as they come from C; both are checked in one pass over the
+    /// record's buffer.
+    pub fn log_utf8_json(
+        &self,
+        level: Level,
+        message: &[u8],
+        attributes: &[u8],
+    ) -> Result<LogStatus, RecordError> {
+        if !self.enabled(level) {
+            return Ok(LogStatus::Filtered);
+        }
+        self.submit(|context| Record::with_utf8_json(level, message, attributes, context))
+    }
+
     /// Sends a non-log entry whose name-like member is `name` (the metric's or event's name,
     /// the span's name, the audit action, the device id) and whose attributes are the JSON
     /// object `attributes` (empty for none). Non-log entries are not held to the minimum

@@ -1,8 +1,8 @@
 //! The entry model: what the caller's thread hands to the pipeline.
 //!
 //! A [`Record`] is built on the hot path, so it holds the caller's bytes as they came: the
-//! message and string attributes packed into one buffer, a JSON attribute object kept as
-//! validated text, and an `Arc` of the logger's context. Merging, scrubbing and encoding all
+//! message and then the string attributes, or the JSON attribute object's validated text, packed
+//! into one buffer, and an `Arc` of the logger's context. Merging, scrubbing and encoding all
 //! happen later, on the worker.
 
 mod error;
@@ -67,8 +67,9 @@ pub enum Attributes {
     /// String keys and values packed after the message in [`Record`]'s text buffer. The
     /// usual handful of spans sits inline, so a record costs one allocation, not two.
     Pairs(SmallVec<[PairSpan; INLINE_PAIRS]>),
-    /// A JSON object, validated on the caller's thread and parsed on the worker.
-    Json(Box<str>),
+    /// A JSON object, validated on the caller's thread and parsed on the worker. Its text
+    /// follows the message in [`Record`]'s text buffer (see [`Record::json_attributes`]).
+    Json,
 }
 
 /// Attribute pairs held inline in a record before spilling to the heap.
@@ -205,27 +206,61 @@ impl Record {
         }
     }
 
-    /// A record whose attributes are one JSON object (or none when `json` is empty).
+    /// A record whose attributes are one JSON object (or none when `json` is blank).
     pub fn with_json(
         level: Level,
         message: &str,
         json: &str,
         context: Arc<Context>,
     ) -> Result<Record, RecordError> {
+        let mut text = String::with_capacity(message.len() + json.len());
+        text.push_str(message);
+        text.push_str(json);
+        Record::with_json_text(level, text, message.len(), context)
+    }
+
+    /// As [`Record::with_json`] from byte strings that must each be UTF-8, as they come from C:
+    /// packed first and checked in one pass, as [`Record::with_utf8_pairs`] does.
+    pub fn with_utf8_json(
+        level: Level,
+        message: &[u8],
+        json: &[u8],
+        context: Arc<Context>,
+    ) -> Result<Record, RecordError> {
+        let mut packed = Vec::with_capacity(message.len() + json.len());
+        packed.extend_from_slice(message);
+        packed.extend_from_slice(json);
+        let text = String::from_utf8(packed).map_err(|_| RecordError::InvalidUtf8)?;
+        if !text.is_char_boundary(message.len()) {
+            return Err(RecordError::InvalidUtf8);
+        }
+        Record::with_json_text(level, text, message.len(), context)
+    }
+
+    /// A record from the message followed by the attributes' JSON text: the text is validated
+    /// here, once, and kept as it is, so the caller's thread builds nothing from it.
+    fn with_json_text(
+        level: Level,
+        mut text: String,
+        message_len: usize,
+        context: Arc<Context>,
+    ) -> Result<Record, RecordError> {
+        if message_len > u32::MAX as usize {
+            return Err(RecordError::TooLarge);
+        }
+        let json = &text[message_len..];
         let attributes = if json.trim().is_empty() {
+            text.truncate(message_len);
             Attributes::None
         } else {
             validate_json_object(json)?;
-            Attributes::Json(json.into())
+            Attributes::Json
         };
-        if message.len() > u32::MAX as usize {
-            return Err(RecordError::TooLarge);
-        }
         Ok(Record {
             timestamp_ns: now_unix_nanos(),
             level,
-            text: message.into(),
-            message_len: message.len() as u32,
+            text: text.into_boxed_str(),
+            message_len: message_len as u32,
             attributes,
             payload: None,
             context,
@@ -270,6 +305,16 @@ impl Record {
         &self.attributes
     }
 
+    /// The attributes' JSON object text, when they were given as one.
+    pub fn json_attributes(&self) -> Option<&str> {
+        matches!(self.attributes, Attributes::Json).then(|| self.after_message())
+    }
+
+    /// What follows the message in the text buffer: the pairs, or the JSON object's text.
+    fn after_message(&self) -> &str {
+        &self.text[self.message_len as usize..]
+    }
+
     /// The string pairs, in the order the caller gave them (empty for JSON attributes).
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         let spans: &[PairSpan] = match &self.attributes {
@@ -296,8 +341,8 @@ impl Record {
                 }
             }
             // Validated as one object when the record was built.
-            Attributes::Json(json) => {
-                if let Ok(Value::Object(map)) = serde_json::from_str(json) {
+            Attributes::Json => {
+                if let Ok(Value::Object(map)) = serde_json::from_str(self.after_message()) {
                     merged.extend(map);
                 }
             }
@@ -350,8 +395,8 @@ impl Record {
             Attributes::Pairs(spans) if spans.spilled() => {
                 std::mem::size_of_val::<[PairSpan]>(spans)
             }
-            Attributes::Pairs(_) => 0,
-            Attributes::Json(json) => json.len(),
+            // Pairs held inline, like JSON text, weigh nothing beyond the text buffer.
+            Attributes::Pairs(_) | Attributes::Json => 0,
         };
         let payload = self.payload.as_ref().map_or(0, |p| p.weight());
         std::mem::size_of::<Record>() + self.text.len() + attributes + payload
@@ -408,7 +453,10 @@ mod tests {
     #[test]
     fn json_attributes_must_be_one_object() {
         let ok = Record::with_json(Level::Info, "m", r#"{"a":[1,{"b":null}]}"#, context());
-        assert!(matches!(ok.unwrap().attributes(), Attributes::Json(_)));
+        let ok = ok.unwrap();
+        assert!(matches!(ok.attributes(), Attributes::Json));
+        assert_eq!(ok.message(), "m");
+        assert_eq!(ok.json_attributes(), Some(r#"{"a":[1,{"b":null}]}"#));
         for bad in ["[1,2]", "{\"a\":", "{} {}", "\"s\"", "{\"a\":1,}"] {
             let err = Record::with_json(Level::Info, "m", bad, context());
             assert_eq!(err.unwrap_err(), RecordError::InvalidJson, "{bad}");
@@ -426,6 +474,42 @@ mod tests {
         let arrays = format!("{{\"a\":{}{}}}", "[".repeat(70), "]".repeat(70));
         assert_eq!(validate_json_object(&arrays), Err(RecordError::InvalidJson));
         assert!(matches!(empty.attributes(), Attributes::None));
+        assert_eq!((empty.message(), empty.json_attributes()), ("m", None));
+        // Many brackets, shallow nesting: the count alone must not refuse it.
+        let wide = format!("{{\"a\":[{}{{}}]}}", "{},[],".repeat(70));
+        assert!(validate_json_object(&wide).is_ok());
+        let wide_bad = format!("{{\"a\":[{}{{}}}}", "{},[],".repeat(70));
+        assert_eq!(
+            validate_json_object(&wide_bad),
+            Err(RecordError::InvalidJson)
+        );
+    }
+
+    #[test]
+    fn byte_json_is_checked_for_utf8_in_each_piece() {
+        let ok = Record::with_utf8_json(
+            Level::Info,
+            "né".as_bytes(),
+            r#"{"clé":"värde"}"#.as_bytes(),
+            context(),
+        )
+        .unwrap();
+        assert_eq!(ok.message(), "né");
+        assert_eq!(ok.json_attributes(), Some(r#"{"clé":"värde"}"#));
+        let utf8 = |message: &[u8], json: &[u8]| {
+            Record::with_utf8_json(Level::Info, message, json, context()).map(|_| ())
+        };
+        // "é" is C3 A9: split across message and JSON, the buffer is UTF-8 but neither piece is.
+        assert_eq!(utf8(b"m\xC3", b"\xA9{}"), Err(RecordError::InvalidUtf8));
+        assert_eq!(
+            utf8(b"m", b"{\"k\":\"\xFF\"}"),
+            Err(RecordError::InvalidUtf8)
+        );
+        assert_eq!(utf8(b"\xFF", b""), Err(RecordError::InvalidUtf8));
+        assert_eq!(utf8(b"m", b"{\"k\":"), Err(RecordError::InvalidJson));
+        let blank = Record::with_utf8_json(Level::Info, b"m", b" \n", context()).unwrap();
+        assert_eq!((blank.message(), blank.json_attributes()), ("m", None));
+        assert!(blank.weight() < ok.weight());
     }
 
     #[test]

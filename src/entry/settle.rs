@@ -55,7 +55,7 @@ impl Record {
                 !scrubber.is_sensitive_key(key)
                     && matches!(scrubber.scrub_text(value), Cow::Borrowed(_))
             }),
-            Attributes::Json(json) => match serde_json::from_str::<Value>(json) {
+            Attributes::Json => match serde_json::from_str::<Value>(self.after_message()) {
                 Ok(value) => scrubber.is_clean("", &value),
                 Err(_) => true,
             },

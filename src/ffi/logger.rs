@@ -132,9 +132,12 @@ pub extern "C" fn ferrolog_log(
 ) -> ferrolog_result {
     boundary!(FERROLOG_PANIC, {
         log_call(logger, level, |logger, level| {
-            let message = unsafe { str_arg(message, message_len)? };
-            let json = unsafe { str_arg(json, json_len)? };
-            logger.log_json(level, message, json).map_err(record_error)
+            let message = unsafe { bytes_arg(message, message_len)? };
+            let json = unsafe { bytes_arg(json, json_len)? };
+            // UTF-8 is checked by the core in one pass over the packed record.
+            logger
+                .log_utf8_json(level, message, json)
+                .map_err(record_error)
         })
     })
 }

@@ -48,7 +48,7 @@ pub fn write_payload(
     // JSON attributes are parsed here, on the worker; the map must outlive the borrowed view.
     let parsed;
     let merged = match record.attributes() {
-        Attributes::Json(_) => {
+        Attributes::Json => {
             parsed = record.merged_attributes();
             Merged::from_map(&parsed)
         }
