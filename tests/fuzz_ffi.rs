@@ -760,50 +760,13 @@ fn a_valid_traceparent_is_continued() {
     assert_eq!(panics(), 0);
 }
 
-/// Option keys: every real one, their near misses, and anything.
+/// Option keys: every real one (and the reference's alias), their near misses, and anything.
 fn option_key() -> impl Strategy<Value = Vec<u8>> {
-    let known = vec![
-        "api_key",
-        "environment",
-        "release",
-        "source",
-        "node",
-        "project_id",
-        "endpoint",
-        "protocol",
-        "batch_size",
-        "flush_interval",
-        "queue_size",
-        "queue_max_bytes",
-        "overflow",
-        "block_timeout",
-        "worker_count",
-        "max_retries",
-        "retry_backoff",
-        "http_timeout",
-        "min_level",
-        "privacy_mode",
-        "sample_rate",
-        "logs_sample_rate",
-        "metrics_sample_rate",
-        "traces_sample_rate",
-        "events_sample_rate",
-        "errors_sample_rate",
-        "error_storm_limit",
-        "error_storm_window",
-        "max_breadcrumbs",
-        "compression",
-        "enable_compression",
-        "compression_level",
-        "debug",
-        "failsafe",
-        "key_persistence",
-        "key_persistence_path",
-        "key_rotation_days",
-        "discovery_url",
-        "spool_dir",
-        "spool_max_bytes",
-    ];
+    let known: Vec<&str> = ferrolog::config::KEYS
+        .iter()
+        .copied()
+        .chain(["enable_compression"])
+        .collect();
     prop_oneof![
         6 => prop::sample::select(known.clone()).prop_map(|k| k.as_bytes().to_vec()),
         2 => (prop::sample::select(known), "[A-Z_ ]{0,2}").prop_map(|(k, s)| format!("{s}{k}{s}").into_bytes()),
