@@ -211,10 +211,13 @@ fn killed_mid_stream_without_a_spool_what_was_lost_is_counted() {
     let dropped = n - stats.sent;
     assert_exact(&stats, n, &[(DropReason::NetworkError, dropped)]);
     let stored = stored_once(collector.stored_entries("killed-"));
-    assert_eq!(
-        stored.len() as u64,
-        stats.sent,
-        "stored exactly what was sent"
+    // Everything sent was stored; beyond it, only what a kill between storing and answering
+    // left counted as dropped (delivery is at least once, see the module's comment).
+    let stored_count = stored.len() as u64;
+    assert!(
+        stats.sent <= stored_count && stored_count <= stats.sent + dropped,
+        "sent {}, dropped {dropped}, stored {stored_count}",
+        stats.sent
     );
     assert!(stored.is_subset(&produced("killed", n)));
 }
