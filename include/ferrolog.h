@@ -296,15 +296,6 @@ ferrolog_result ferrolog_client_shutdown(const ferrolog_client *client,
 ferrolog_result ferrolog_client_set_min_level(const ferrolog_client *client, int32_t level);
 
 /**
- * Runs no before-send hook from now on (entries go out as they are) and waits at most
- * `timeout_ms` for the hooks already running. Returns `FERROLOG_OK` when none is left
- * running, else `FERROLOG_TIMEOUT`. For a host runtime about to tear down: call it before
- * threads that may be in a hook can no longer enter the runtime (Python: from `atexit`,
- * which ctypes runs without holding the GIL during the call).
- */
-ferrolog_result ferrolog_client_close_hooks(const ferrolog_client *client, uint64_t timeout_ms);
-
-/**
  * A snapshot of the client's counters. Free it with `ferrolog_stats_free`.
  */
 ferrolog_result ferrolog_client_stats(const ferrolog_client *client, ferrolog_stats **out);

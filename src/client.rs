@@ -52,6 +52,10 @@ pub const HTTP_METHOD: &str = "http.method";
 pub const HTTP_PATH: &str = "http.path";
 pub const HTTP_REQUEST_ID: &str = "http.request_id";
 
+/// How long a shutdown waits, at least, for before-send hooks still running: a hook that began
+/// as the client closed takes microseconds, unless its host runtime has to schedule it.
+const HOOK_GRACE: Duration = Duration::from_millis(100);
+
 /// How long dropping the last handle waits for queued entries to go out.
 const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -240,16 +244,19 @@ impl Client {
     }
 
     /// Stops accepting entries and delivers what is owed within `timeout`, every error storm's
-    /// summary included; later calls do nothing.
+    /// summary included; later calls do nothing. No before-send hook runs afterwards, and the
+    /// call returns only once those under way on other threads have ended (waiting at least
+    /// [`HOOK_GRACE`]): a host runtime about to tear down (Python at exit) must find no thread
+    /// inside one.
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
+        let deadline = Instant::now() + timeout;
         self.inner.send_final_storm_summaries();
-        self.inner.pipeline.get_checked().shutdown(timeout)
-    }
-
-    /// Runs no before-send hook from now on, and waits up to `timeout` for those under way;
-    /// says whether they all ended. For hosts whose runtime is about to tear down.
-    pub fn close_hooks(&self, timeout: Duration) -> bool {
-        self.inner.hook_gate.close(timeout)
+        let report = self.inner.pipeline.get_checked().shutdown(timeout);
+        // After the pipeline closed: an entry that slips past the gate is refused as shut
+        // down, so no entry leaves unhooked.
+        let left = deadline.saturating_duration_since(Instant::now());
+        self.inner.hook_gate.close(left.max(HOOK_GRACE));
+        report
     }
 
     pub fn stats(&self) -> Stats {

@@ -175,11 +175,12 @@ impl Hooks {
     }
 }
 
-/// Lets a host close a client's hooks for good, waiting for the calls already in a hook.
+/// Closes a client's hooks for good at shutdown, waiting for the calls already in a hook.
 ///
 /// A runtime about to tear down (Python finalizing its interpreter) kills threads that try to
-/// enter it; a thread killed inside a hook would unwind through the core. Closing first, from
-/// a call that lets those threads finish, means no thread is in a hook or enters one later.
+/// enter it; a thread killed inside a hook would unwind through the core. Closing from a call
+/// that lets those threads finish (ctypes releases the GIL during it) means no thread is in a
+/// hook or enters one later.
 #[derive(Default)]
 pub(crate) struct HookGate {
     closed: AtomicBool,

@@ -142,28 +142,6 @@ pub extern "C" fn ferrolog_client_set_min_level(
     })
 }
 
-/// Runs no before-send hook from now on (entries go out as they are) and waits at most
-/// `timeout_ms` for the hooks already running. Returns `FERROLOG_OK` when none is left
-/// running, else `FERROLOG_TIMEOUT`. For a host runtime about to tear down: call it before
-/// threads that may be in a hook can no longer enter the runtime (Python: from `atexit`,
-/// which ctypes runs without holding the GIL during the call).
-#[no_mangle]
-pub extern "C" fn ferrolog_client_close_hooks(
-    client: *const ferrolog_client,
-    timeout_ms: u64,
-) -> ferrolog_result {
-    boundary!(FERROLOG_PANIC, {
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return FERROLOG_NULL_ARGUMENT;
-        };
-        if client.inner.close_hooks(Duration::from_millis(timeout_ms)) {
-            FERROLOG_OK
-        } else {
-            FERROLOG_TIMEOUT
-        }
-    })
-}
-
 /// A snapshot of the client's counters. Free it with `ferrolog_stats_free`.
 #[no_mangle]
 pub extern "C" fn ferrolog_client_stats(

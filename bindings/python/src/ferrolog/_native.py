@@ -66,7 +66,6 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "ferrolog_abi_version": (c_uint32, []),
     "ferrolog_version": (c_char_p, []),
     "ferrolog_result_str": (c_char_p, [c_int32]),
-    "ferrolog_client_close_hooks": (result, [handle, c_uint64]),
     "ferrolog_fork_prepare": (None, []),
     "ferrolog_fork_parent": (None, []),
     "ferrolog_fork_child": (None, []),

@@ -114,7 +114,6 @@ class Client:
         finally:
             lib.ferrolog_config_free(config)
         self._handle = out
-        self._has_hooks = bool(hook_functions)
         # At exit the lifecycle hook shuts the client down with a short deadline instead.
         self._finalizer = weakref_finalize(self, _free_client, out, hook_functions)
         self._finalizer.atexit = False
@@ -147,11 +146,6 @@ class Client:
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stops the client, delivering what is owed within `timeout` seconds; False when some
         of it was still in flight at the deadline. A second call does nothing."""
-        if self._has_hooks:
-            # Hooks under way on other threads finish first (ctypes lets go of the GIL for
-            # the wait), and none starts later: at exit, a thread entering Python in a hook
-            # would be killed inside the core.
-            lib.ferrolog_client_close_hooks(self._handle, _milliseconds(timeout))
         result = lib.ferrolog_client_shutdown(self._handle, _milliseconds(timeout), None)
         _lifecycle.forget(self)
         return self._settled("ferrolog_client_shutdown", result)
