@@ -35,10 +35,10 @@ func appendMembers(buf []byte, attrs []Attr, more bool) ([]byte, bool, error) {
 	start := len(buf)
 	var err error
 	for i := range attrs {
-		if resolved(attrs[i].Value).Kind() == slog.KindGroup {
+		if value := resolved(attrs[i].Value); value.Kind() == slog.KindGroup {
 			buf, more, err = appendGroups(buf, attrs[i:i+1], more)
 		} else {
-			buf, more, err = appendMember(buf, attrs[i], more)
+			buf, more, err = appendMember(buf, attrs[i].Key, value, more)
 		}
 		if err != nil {
 			return buf, true, err
@@ -47,17 +47,18 @@ func appendMembers(buf []byte, attrs []Attr, more bool) ([]byte, bool, error) {
 	return buf, len(buf) > start, nil
 }
 
-// appendMember appends one attribute that is not a group.
-func appendMember(buf []byte, attr Attr, more bool) ([]byte, bool, error) {
-	attr.Value = resolved(attr.Value)
-	if attr.Equal(slog.Attr{}) {
+// appendMember appends one attribute, its value resolved and not a group.
+func appendMember(buf []byte, key string, value slog.Value, more bool) ([]byte, bool, error) {
+	// Only a keyless attribute can be empty; comparing every value with the zero one costs a
+	// fifth of the encoding.
+	if key == "" && value.Equal(slog.Value{}) {
 		return buf, more, nil
 	}
-	buf, err := appendKey(buf, attr.Key, more)
+	buf, err := appendKey(buf, key, more)
 	if err != nil {
 		return buf, true, err
 	}
-	buf, err = appendValue(buf, attr.Key, attr.Value)
+	buf, err = appendValue(buf, key, value)
 	return buf, true, err
 }
 
@@ -74,10 +75,11 @@ func appendKey(buf []byte, key string, more bool) ([]byte, error) {
 	if more {
 		buf = append(buf, ',')
 	}
-	if !isASCII(key) && !utf8.ValidString(key) {
+	buf, ok := appendString(buf, key)
+	if !ok {
 		return buf, invalidText("an attribute key")
 	}
-	return append(appendString(buf, key), ':'), nil
+	return append(buf, ':'), nil
 }
 
 // appendGroups appends attrs, groups among them, walking the groups with a stack of their own
@@ -106,7 +108,7 @@ func appendGroups(buf []byte, attrs []Attr, more bool) ([]byte, bool, error) {
 		top.attrs = top.attrs[1:]
 		attr.Value = resolved(attr.Value)
 		if attr.Value.Kind() != slog.KindGroup {
-			if buf, more, err = appendMember(buf, attr, more); err != nil {
+			if buf, more, err = appendMember(buf, attr.Key, attr.Value, more); err != nil {
 				return buf, true, err
 			}
 			continue
@@ -146,7 +148,7 @@ func appendValue(buf []byte, key string, v slog.Value) ([]byte, error) {
 		f := v.Float64()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			// JSON has no such numbers; their names keep what was meant.
-			return appendString(buf, strconv.FormatFloat(f, 'g', -1, 64)), nil
+			return appendQuoted(buf, strconv.FormatFloat(f, 'g', -1, 64)), nil
 		}
 		return strconv.AppendFloat(buf, f, 'g', -1, 64), nil
 	case slog.KindBool:
@@ -169,10 +171,11 @@ func appendValue(buf []byte, key string, v slog.Value) ([]byte, error) {
 }
 
 func appendText(buf []byte, key, s string) ([]byte, error) {
-	if !isASCII(s) && !utf8.ValidString(s) {
+	buf, ok := appendString(buf, s)
+	if !ok {
 		return buf, invalidText(fmt.Sprintf("the value of attribute %q", key))
 	}
-	return appendString(buf, s), nil
+	return buf, nil
 }
 
 // invalidText names what was not UTF-8, never the text itself, which may be a payload.
@@ -180,25 +183,42 @@ func invalidText(what string) error {
 	return &Error{Call: "attributes", Code: InvalidUTF8, Message: what + " is not valid UTF-8"}
 }
 
-// isASCII is the common case, checked faster than by utf8.ValidString.
-func isASCII(s string) bool {
+// plainASCII marks the bytes a JSON string may hold as they are and that are ASCII: one table
+// load per byte is the cheapest test.
+var plainASCII = func() (table [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		table[c] = c != '"' && c != '\\'
+	}
+	return table
+}()
+
+// appendString appends s as a JSON string, or reports that s is not UTF-8. ASCII that needs
+// no escaping, the common case, takes one pass over s.
+func appendString(buf []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
+		if !plainASCII[s[i]] {
+			return appendUncommonString(buf, s)
 		}
 	}
-	return true
+	return appendQuoted(buf, s), true
 }
 
-// appendString appends s, valid UTF-8, as a JSON string. Text that needs no escaping, the
-// common case, is copied as it is; anything else goes through encoding/json.
-func appendString(buf []byte, s string) []byte {
+// appendUncommonString appends s, which is not plain ASCII: checked as UTF-8, copied as it is
+// when nothing in it needs escaping, and escaped by encoding/json otherwise.
+func appendUncommonString(buf []byte, s string) ([]byte, bool) {
+	if !utf8.ValidString(s) {
+		return buf, false
+	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
 			data, _ := json.Marshal(s) // a valid UTF-8 string always marshals
-			return append(buf, data...)
+			return append(buf, data...), true
 		}
 	}
+	return appendQuoted(buf, s), true
+}
+
+func appendQuoted(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	buf = append(buf, s...)
 	return append(buf, '"')

@@ -17,7 +17,7 @@ func (token) LogValue() slog.Value { return slog.StringValue("redacted") }
 func TestAttributesEncodeAsSlogsJSONHandlerReadsThem(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
 	attrs := []Attr{
-		slog.String("plain", "text"),
+		slog.String("plain", "text"), slog.String("accented", "café ünï"),
 		slog.String("escaped", "quote \" backslash \\ newline \n tab \t <html> é"),
 		slog.Int("int", -3), slog.Uint64("uint", 1<<63), slog.Float64("float", 1.5e300), slog.Bool("bool", false),
 		slog.Duration("took", 1500*time.Millisecond), slog.Time("at", at),
@@ -35,7 +35,7 @@ func TestAttributesEncodeAsSlogsJSONHandlerReadsThem(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, data)
 	}
 	want := map[string]any{
-		"plain": "text", "escaped": "quote \" backslash \\ newline \n tab \t <html> é",
+		"plain": "text", "accented": "café ünï", "escaped": "quote \" backslash \\ newline \n tab \t <html> é",
 		"int": -3.0, "uint": float64(uint64(1 << 63)), "float": 1.5e300, "bool": false,
 		"took": 1.5e9, "at": "2026-01-02T03:04:05.000000006Z",
 		"err": "boom", "list": []any{1.0, 2.0}, "secret": "redacted",

@@ -1,12 +1,14 @@
 package ferrolog_test
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"math"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	ferrolog "github.com/ferrolog/ferrolog/bindings/go"
 )
@@ -38,6 +40,11 @@ func TestTextThatIsNotUTF8IsRefusedAtEveryEntryPoint(t *testing.T) {
 		"span name":       func() error { _, err := l.StartSpan(notUTF8, ""); return err }(),
 		"continued span":  func() error { _, err := l.ContinueFromHeaders(http.Header{"X": {notUTF8}}, "n", ""); return err }(),
 		"option value":    func() error { _, err := ferrolog.New(ferrolog.Options{APIKey: notUTF8}); return err }(),
+		"handler group": func() error {
+			record := slog.NewRecord(time.Now(), slog.LevelInfo, "m", 0)
+			record.AddAttrs(slog.String("k", "v"))
+			return ferrolog.NewHandler(l, nil).WithGroup(notUTF8).Handle(context.Background(), record)
+		}(),
 		"trace from headers": func() error {
 			_, err := ferrolog.TraceIDFromHeaders(http.Header{"X-Request-Id": {notUTF8}})
 			return err

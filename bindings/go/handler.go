@@ -95,7 +95,11 @@ func (h *Handler) appendInner(buf []byte, attrs []slog.Attr) ([]byte, error) {
 		if more {
 			buf = append(buf, ',')
 		}
-		buf = append(appendString(buf, group), ':', '{')
+		var ok bool
+		if buf, ok = appendString(buf, group); !ok {
+			return buf, invalidText("a group name")
+		}
+		buf = append(buf, ':', '{')
 		more = false
 	}
 	buf, wrote, err := appendMembers(buf, attrs, more)
