@@ -55,10 +55,7 @@ impl Record {
                 !scrubber.is_sensitive_key(key)
                     && matches!(scrubber.scrub_text(value), Cow::Borrowed(_))
             }),
-            Attributes::Json => match serde_json::from_str::<Value>(self.after_message()) {
-                Ok(value) => scrubber.is_clean("", &value),
-                Err(_) => true,
-            },
+            Attributes::Json => scrubber.json_is_clean(self.after_message()),
         };
         let inherited_clean = self
             .context

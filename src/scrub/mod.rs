@@ -43,6 +43,7 @@
 
 mod checks;
 mod detectors;
+mod json_text;
 mod keys;
 mod value;
 

@@ -11,6 +11,7 @@ use crate::level::Level;
 use crate::wire::decoded::DecodedEntry;
 use crate::wire::otlp::encode::{OPERATION, STATUS_ERROR};
 use crate::wire::otlp::proto_json::parse_id;
+use crate::wire::rfc3339_trimmed;
 
 pub(super) fn decode(span: &Obj, resource: &Resource) -> Result<DecodedEntry, Failure> {
     let trace_id = required_id::<16>(span, "traceId")?;
@@ -78,34 +79,9 @@ fn status_code(name: &str) -> Option<i64> {
         .map(|code| code as i64)
 }
 
-/// RFC 3339 in UTC with trailing fraction zeros removed, as LogFlux writes span times.
-fn rfc3339_trimmed(unix_nanos: u64) -> String {
-    let secs = (unix_nanos / 1_000_000_000) as i64;
-    let nanos = (unix_nanos % 1_000_000_000) as u32;
-    let time = chrono::DateTime::from_timestamp(secs, nanos).unwrap_or_default();
-    let text = time.format("%Y-%m-%dT%H:%M:%S%.9f").to_string();
-    format!("{}Z", text.trim_end_matches('0').trim_end_matches('.'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_drop_trailing_zeros() {
-        assert_eq!(
-            rfc3339_trimmed(1_767_225_600_000_000_000),
-            "2026-01-01T00:00:00Z"
-        );
-        assert_eq!(
-            rfc3339_trimmed(1_767_225_600_123_400_000),
-            "2026-01-01T00:00:00.1234Z"
-        );
-        assert_eq!(
-            rfc3339_trimmed(1_767_225_600_000_000_001),
-            "2026-01-01T00:00:00.000000001Z"
-        );
-    }
 
     #[test]
     fn status_names_give_codes() {
