@@ -460,6 +460,19 @@ ferrolog_result ferrolog_log(const ferrolog_logger *logger,
                              size_t json_len);
 
 /**
+ * As `ferrolog_log`, with 32-bit lengths: for foreign-function layers that pass a plain
+ * integer as a C `int` when the function has no declared prototype, and whose prototyped
+ * calls cost more than the log call itself (Python's ctypes). Texts of 4 GiB or more cannot
+ * be passed this way; the core refuses them in any case.
+ */
+ferrolog_result ferrolog_log32(const ferrolog_logger *logger,
+                               int32_t level,
+                               const char *message,
+                               uint32_t message_len,
+                               const char *json,
+                               uint32_t json_len);
+
+/**
  * Logs `message` at `level` with `count` string attributes. Results as `ferrolog_log`.
  */
 ferrolog_result ferrolog_log_kv(const ferrolog_logger *logger,

@@ -115,18 +115,31 @@ fn check_entry(
 #[test]
 fn log_with_json_attributes() {
     let client = FuzzClient::new("luminalog", Hooks::Record);
-    let inputs = (level(), text_bytes(), json_ish());
+    let inputs = (level(), text_bytes(), json_ish(), any::<bool>());
     runner(CASES)
-        .run(&inputs, |(level, message, json)| {
+        .run(&inputs, |(level, message, json, lengths_32)| {
             let before = client.accepted();
-            let result = ferrolog_log(
-                client.logger,
-                level,
-                message.as_ptr().cast(),
-                message.len(),
-                json.as_ptr().cast(),
-                json.len(),
-            );
+            let (message_ptr, json_ptr) = (message.as_ptr().cast(), json.as_ptr().cast());
+            // The two calls differ only in the width of their lengths.
+            let result = if lengths_32 {
+                ferrolog_log32(
+                    client.logger,
+                    level,
+                    message_ptr,
+                    message.len() as u32,
+                    json_ptr,
+                    json.len() as u32,
+                )
+            } else {
+                ferrolog_log(
+                    client.logger,
+                    level,
+                    message_ptr,
+                    message.len(),
+                    json_ptr,
+                    json.len(),
+                )
+            };
             let seen = check_entry(&client, before, result, &message)?;
             if !(1..=8).contains(&level) {
                 prop_assert_eq!(result, FERROLOG_INVALID_ARGUMENT);

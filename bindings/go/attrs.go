@@ -147,8 +147,8 @@ func appendValue(buf []byte, key string, v slog.Value) ([]byte, error) {
 	case slog.KindFloat64:
 		f := v.Float64()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			// JSON has no such numbers; their names keep what was meant.
-			return appendQuoted(buf, strconv.FormatFloat(f, 'g', -1, 64)), nil
+			// JSON has no such numbers: null, as the Python and Node bindings write them.
+			return append(buf, "null"...), nil
 		}
 		return strconv.AppendFloat(buf, f, 'g', -1, 64), nil
 	case slog.KindBool:

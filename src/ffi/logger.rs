@@ -142,6 +142,29 @@ pub extern "C" fn ferrolog_log(
     })
 }
 
+/// As `ferrolog_log`, with 32-bit lengths: for foreign-function layers that pass a plain
+/// integer as a C `int` when the function has no declared prototype, and whose prototyped
+/// calls cost more than the log call itself (Python's ctypes). Texts of 4 GiB or more cannot
+/// be passed this way; the core refuses them in any case.
+#[no_mangle]
+pub extern "C" fn ferrolog_log32(
+    logger: *const ferrolog_logger,
+    level: i32,
+    message: *const c_char,
+    message_len: u32,
+    json: *const c_char,
+    json_len: u32,
+) -> ferrolog_result {
+    ferrolog_log(
+        logger,
+        level,
+        message,
+        message_len as usize,
+        json,
+        json_len as usize,
+    )
+}
+
 /// Logs `message` at `level` with `count` string attributes. Results as `ferrolog_log`.
 #[no_mangle]
 pub extern "C" fn ferrolog_log_kv(

@@ -27,6 +27,13 @@ test('a log arrives with its level, message and attributes', async () => {
   assert.deepEqual(entry.attributes.nested, { ok: true });
 });
 
+test('NaN and the infinities travel as null, as in every binding', async () => {
+  const text = marker();
+  client.logger().info(text, { ratio: Number.NaN, top: Number.POSITIVE_INFINITY });
+  const [entry] = await sent(client, collector, { text });
+  assert.deepEqual(entry.attributes, { ratio: null, top: null });
+});
+
 test('every level method logs at its level (LogFlux keeps all eight)', async () => {
   const text = marker();
   const logflux = logfluxClient(collector);

@@ -25,6 +25,10 @@ def test_a_level_out_of_range_names_the_core_result(logger: ferrolog.Logger) -> 
     with pytest.raises(ferrolog.FerrologError, match="ferrolog_log: an argument was out of range") as refused:
         logger.log(99, "x")
     assert refused.value.result == ferrolog.Result.INVALID_ARGUMENT
+    # A C int would mask these into the range the core takes; they are refused instead.
+    for too_wide in (2**32 + 6, -(2**40)):
+        with pytest.raises(ferrolog.FerrologError, match="out of range"):
+            logger.log(too_wide, "x")
 
 
 @pytest.mark.parametrize(
@@ -33,7 +37,7 @@ def test_a_level_out_of_range_names_the_core_result(logger: ferrolog.Logger) -> 
         (lambda logger: logger.log("loud", "x"), ValueError, "unknown level 'loud'"),
         (lambda logger: logger.log(True, "x"), TypeError, "level"),
         (lambda logger: logger.info(42), TypeError, "message must be a str"),
-        (lambda logger: logger.info("x", ratio=float("nan")), ValueError, "JSON"),
+        (lambda logger: logger.info("x", text="\ud800"), ValueError, "JSON"),
         (lambda logger: logger.info("x", loop=_cyclic()), ValueError, "JSON"),
         (lambda logger: logger.info("\ud800"), UnicodeEncodeError, "surrogate"),
         (lambda logger: logger.capture_error("not an exception"), TypeError, "takes an exception"),
@@ -64,7 +68,7 @@ def test_a_breadcrumb_level_out_of_range_is_refused(logger: ferrolog.Logger) -> 
 def test_the_logger_still_works_after_refusals(logger: ferrolog.Logger) -> None:
     for bad in (
         lambda: logger.log(0, "x"),
-        lambda: logger.info("x", v=float("nan")),
+        lambda: logger.info("x", v="\ud800"),
         lambda: logger.info("x", loop=_cyclic()),
     ):
         with pytest.raises((ferrolog.FerrologError, ValueError)):

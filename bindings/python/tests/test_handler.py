@@ -123,7 +123,7 @@ def test_emit_never_raises_and_reports_through_handle_error(
     # Records handed to the handler alone: other handlers (pytest's own) would raise on them first.
     handler = RecordingHandler(client.logger())
     unformattable = logging.makeLogRecord({"msg": "%d items", "args": ("not a number",)})
-    not_json = logging.makeLogRecord({"msg": marker, "ratio": float("nan")})
+    not_json = logging.makeLogRecord({"msg": marker, "text": "\ud800"})
     handler.handle(unformattable)
     handler.handle(not_json)
     assert handler.failed == [unformattable, not_json]

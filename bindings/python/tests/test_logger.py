@@ -73,6 +73,27 @@ def test_attributes_travel_as_json_and_other_values_as_their_str(
     }
 
 
+def test_values_json_numbers_cannot_hold_still_arrive(
+    client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
+    client.logger().info(
+        marker,
+        ratio=float("nan"),
+        limit=float("inf"),
+        floor=float("-inf"),
+        big=2**70,
+        nested={"small": -(2**63), "big": [-(2**64)], 1: "one", None: "none"},
+    )
+    [entry] = sent(client, collector, text=marker)
+    assert entry["attributes"] == {
+        "ratio": None,
+        "limit": None,
+        "floor": None,
+        "big": str(2**70),
+        "nested": {"small": -(2**63), "big": [str(-(2**64))], "1": "one", "null": "none"},
+    }
+
+
 def test_a_child_inherits_attributes_and_its_entries_own_win(
     client: ferrolog.Client, collector: Collector, marker: str
 ) -> None:

@@ -91,7 +91,6 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
         result,
         [POINTER(Header), c_size_t, c_char_p, c_size_t, size_out],
     ),
-    "ferrolog_log": (result, [handle, c_int32, c_char_p, c_size_t, c_char_p, c_size_t]),
     "ferrolog_logger_child": (result, [handle, c_char_p, c_size_t, out_handle]),
     "ferrolog_logger_free": (None, [handle]),
     "ferrolog_logger_scope": (result, [handle, out_handle]),
@@ -120,6 +119,21 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "ferrolog_span_end": (result, [handle]),
     "ferrolog_span_free": (None, [handle]),
 }
+
+
+def unprototyped(name: str) -> Callable[..., int]:
+    """A core function for the hottest calls, called without a declared prototype and without
+    releasing the GIL.
+
+    Without a prototype ctypes passes bytes and None as pointers, a c_void_p handle as itself
+    and an int as a C int, building no argument object for each: half the call's cost. Only
+    functions whose parameters are pointers and 32-bit integers may be called this way.
+    Keeping the GIL spares a hand-over to any other thread waiting for it on every call; the
+    calls made this way never wait, except with `overflow="block"`, where a full queue holds
+    the caller, and so the interpreter, for up to `block_timeout`."""
+    function = getattr(ctypes.PyDLL(str(LIBRARY_PATH)), name)
+    function.restype = c_int32
+    return function
 
 
 def load_library(path: Path = LIBRARY_PATH) -> ctypes.CDLL:

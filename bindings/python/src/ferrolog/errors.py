@@ -60,9 +60,15 @@ def check(call: str, result: int) -> None:
         raise FerrologError(call, result)
 
 
-# An exception a before-send hook raised on this thread, for the log call that ran it to raise
-# once the core has returned: it cannot unwind through the core.
-_deferred = threading.local()
+class _Deferred(threading.local):
+    """An exception a before-send hook raised on this thread, for the log call that ran it to
+    raise once the core has returned: it cannot unwind through the core. The class attribute
+    answers on threads that never set one, sparing every log call a caught AttributeError."""
+
+    error: BaseException | None = None
+
+
+_deferred = _Deferred()
 
 
 def defer(error: BaseException) -> None:
@@ -72,7 +78,7 @@ def defer(error: BaseException) -> None:
 def log_outcome(call: str, result: int) -> Result:
     """The outcome of a call that sends an entry; argument errors raise, and so does an
     exception deferred by a hook the call ran."""
-    error: BaseException | None = getattr(_deferred, "error", None)
+    error = _deferred.error
     if error is not None:
         _deferred.error = None
         raise error

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from ._exceptions import error_type, exception_arrays
 from ._handle import Owned, new_handle
-from ._native import Header, Reading, lib
+from ._native import Header, Reading, lib, unprototyped
 from ._text import attributes_json, attributes_str, struct_array, text_arg
 from .errors import Result, check, log_outcome
 from .span import Span
@@ -20,7 +20,12 @@ _Function = TypeVar("_Function", bound=Callable[..., Any])
 _METRIC_KINDS: dict[str, int] = {"counter": 1, "gauge": 2, "distribution": 3}
 
 # Bound once: the lookup on the library object is a measurable part of a log call.
-_ferrolog_log = lib.ferrolog_log
+_ferrolog_log32 = unprototyped("ferrolog_log32")
+# ctypes passes an int as a C int, masked to 32 bits: longer texts would arrive cut short.
+_MAX_TEXT = 2**32 - 1
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+# A level the core refuses as out of range, standing in for one too wide to pass.
+_OUT_OF_RANGE = 0
 
 
 def level_number(level: int | str) -> int:
@@ -28,7 +33,8 @@ def level_number(level: int | str) -> int:
     if isinstance(level, bool) or not isinstance(level, (int, str)):
         raise TypeError(f"ferrolog: a level is an int or a name, not {type(level).__name__}")
     if isinstance(level, int):
-        return level
+        # The log call passes the level as a C int, which would mask a wider one into range.
+        return level if _INT32_MIN <= level <= _INT32_MAX else _OUT_OF_RANGE
     return _named_level(level)
 
 
@@ -83,7 +89,9 @@ class Logger(Owned):
             raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}")
         text = message.encode("utf-8")
         data = attributes_json(attributes)
-        result = _ferrolog_log(self._handle, level, text, len(text), data or None, len(data))
+        if len(text) > _MAX_TEXT or len(data) > _MAX_TEXT:
+            raise ValueError("ferrolog: a message or its attributes are 4 GiB or more")
+        result = _ferrolog_log32(self._handle, level, text, len(text), data or None, len(data))
         return log_outcome("ferrolog_log", result)
 
     debug = _at("debug")
