@@ -29,7 +29,7 @@ class Result(IntEnum):
 
 # What a log call may answer without anything being wrong with its arguments, by number:
 # a dict lookup costs a tenth of building the enum member from its number.
-_LOG_OUTCOMES = {int(r): r for r in (Result.OK, Result.FILTERED, Result.DROPPED, Result.SHUT_DOWN)}
+LOG_OUTCOMES = {int(r): r for r in (Result.OK, Result.FILTERED, Result.DROPPED, Result.SHUT_DOWN)}
 
 
 class FerrologError(Exception):
@@ -68,21 +68,21 @@ class _Deferred(threading.local):
     error: BaseException | None = None
 
 
-_deferred = _Deferred()
+deferred = _Deferred()
 
 
 def defer(error: BaseException) -> None:
-    _deferred.error = error
+    deferred.error = error
 
 
 def log_outcome(call: str, result: int) -> Result:
     """The outcome of a call that sends an entry; argument errors raise, and so does an
     exception deferred by a hook the call ran."""
-    error = _deferred.error
+    error = deferred.error
     if error is not None:
-        _deferred.error = None
+        deferred.error = None
         raise error
-    outcome = _LOG_OUTCOMES.get(result)
+    outcome = LOG_OUTCOMES.get(result)
     if outcome is None:
         raise FerrologError(call, result)
     return outcome
