@@ -531,7 +531,9 @@ const char *ferrolog_result_str(int32_t result);
  * A scope of `logger`: a logger whose attributes start as `logger`'s and then change with
  * `ferrolog_logger_set_user`, `_set_request` and `_set_attribute`, under each entry's own
  * attributes, and whose breadcrumb trail starts as a copy of `logger`'s. One per request,
- * say; scopes nest. Free it with `ferrolog_logger_free`.
+ * say; scopes nest. A scope holds at most 128 attributes, inherited ones included: past
+ * that a setter with a new key returns `FERROLOG_TOO_LARGE` and changes nothing, while keys
+ * it holds still take new values. Free it with `ferrolog_logger_free`.
  */
 ferrolog_result ferrolog_logger_scope(const ferrolog_logger *logger, ferrolog_logger **out);
 

@@ -168,6 +168,18 @@ impl Source {
     }
 }
 
+/// How many attributes a scope holds, inherited ones included, before it refuses new keys.
+pub const MAX_SCOPE_ATTRIBUTES: usize = 128;
+
+/// Why a scope setter changed nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeError {
+    /// The logger is not a scope; only a scope's attributes change after it is made.
+    NotAScope,
+    /// The key is new and the scope already holds [`MAX_SCOPE_ATTRIBUTES`].
+    Full,
+}
+
 /// A scope: a context that changes as the request it follows learns more, and a breadcrumb
 /// trail of its own.
 struct Scope {
@@ -180,9 +192,19 @@ impl Scope {
         Arc::clone(&self.context.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    fn update(&self, change: impl FnOnce(&Context) -> Context) {
+    /// Sets `added` over the scope's attributes, unless its new keys would take them past
+    /// [`MAX_SCOPE_ATTRIBUTES`]: a scope that lives long and is given ever new keys would
+    /// otherwise grow without bound, every setter copying all it holds. Keys it holds can
+    /// always take new values.
+    fn set(&self, added: Map<String, Value>) -> Result<(), ScopeError> {
         let mut context = self.context.lock().unwrap_or_else(PoisonError::into_inner);
-        *context = Arc::new(change(&context));
+        let held = context.attributes();
+        let new_keys = added.keys().filter(|key| !held.contains_key(*key)).count();
+        if new_keys > 0 && held.len() + new_keys > MAX_SCOPE_ATTRIBUTES {
+            return Err(ScopeError::Full);
+        }
+        *context = Arc::new(context.child(added));
+        Ok(())
     }
 }
 
@@ -366,34 +388,37 @@ impl Logger {
     }
 
     /// Sets a default attribute of every later entry of this scope; an entry's own attributes
-    /// win over it. Returns `false`, changing nothing, on a logger that is not a scope.
-    pub fn set_attribute(&self, key: &str, value: impl Into<Value>) -> bool {
-        let Source::Scope(scope) = &self.source else {
-            return false;
-        };
-        let value = value.into();
-        scope.update(|context| context.child(Map::from_iter([(key.to_owned(), value)])));
-        true
+    /// win over it.
+    pub fn set_attribute(&self, key: &str, value: impl Into<Value>) -> Result<(), ScopeError> {
+        self.set_on_scope(Map::from_iter([(key.to_owned(), value.into())]))
     }
 
     /// The scope's user: `user.id`.
-    pub fn set_user(&self, id: &str) -> bool {
+    pub fn set_user(&self, id: &str) -> Result<(), ScopeError> {
         self.set_attribute(USER_ID, id)
     }
 
     /// The scope's request: `http.method`, `http.path` and, when not empty, `http.request_id`.
-    pub fn set_request(&self, method: &str, path: &str, request_id: &str) -> bool {
-        let Source::Scope(scope) = &self.source else {
-            return false;
-        };
+    pub fn set_request(
+        &self,
+        method: &str,
+        path: &str,
+        request_id: &str,
+    ) -> Result<(), ScopeError> {
         let mut added = Map::new();
         added.insert(HTTP_METHOD.to_owned(), method.into());
         added.insert(HTTP_PATH.to_owned(), path.into());
         if !request_id.is_empty() {
             added.insert(HTTP_REQUEST_ID.to_owned(), request_id.into());
         }
-        scope.update(|context| context.child(added));
-        true
+        self.set_on_scope(added)
+    }
+
+    fn set_on_scope(&self, added: Map<String, Value>) -> Result<(), ScopeError> {
+        match &self.source {
+            Source::Scope(scope) => scope.set(added),
+            Source::Fixed { .. } => Err(ScopeError::NotAScope),
+        }
     }
 
     /// The trail this logger's entries add to and its captured errors carry: its scope's

@@ -462,7 +462,7 @@ fn a_captured_error_carries_its_chain_frames_and_the_scope_trail() {
     let sessions = sessions_dir();
     let client = logflux_client(&collector, &sessions, &[]);
     let scope = client.logger().scope();
-    scope.set_request("POST", "/pay", "req-1");
+    scope.set_request("POST", "/pay", "req-1").unwrap();
     scope.info("charging");
     scope.add_breadcrumb(
         Some("http"),

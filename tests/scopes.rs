@@ -6,6 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{client, Collector};
+use ferrolog::client::{ScopeError, MAX_SCOPE_ATTRIBUTES};
 use ferrolog::entry::Payload;
 use ferrolog::Level;
 use serde_json::{json, Map, Value};
@@ -18,6 +19,43 @@ fn attributes(collector: &Collector, text: &str) -> Value {
     entries[0]["attributes"].clone()
 }
 
+/// A scope given ever new keys would grow without bound: past the limit, counting what it
+/// inherited, a new key is refused and nothing changes, while held keys still take values.
+#[test]
+fn a_full_scope_refuses_new_keys_and_keeps_updating_held_ones() {
+    let collector = Collector::start();
+    let client = client(&collector, &[]);
+    let parent = client
+        .logger()
+        .child(Map::from_iter([("service".into(), json!("api"))]));
+    let scope = parent.scope();
+    for i in 1..MAX_SCOPE_ATTRIBUTES {
+        scope.set_attribute(&format!("key-{i}"), i).unwrap();
+    }
+    assert_eq!(
+        scope.set_attribute("one-too-many", 0),
+        Err(ScopeError::Full)
+    );
+    assert_eq!(
+        scope.set_request("GET", "/", ""),
+        Err(ScopeError::Full),
+        "two new keys refused together"
+    );
+    scope.set_attribute("key-1", "updated").unwrap();
+    scope.set_attribute("service", "worker").unwrap();
+    scope.info("full-scope");
+    assert!(client.flush(WAIT).completed);
+
+    let held = attributes(&collector, "full-scope");
+    let held = held.as_object().unwrap();
+    assert_eq!(held.len(), MAX_SCOPE_ATTRIBUTES);
+    assert_eq!(
+        (&held["key-1"], &held["service"]),
+        (&json!("updated"), &json!("worker"))
+    );
+    assert!(!held.contains_key("one-too-many") && !held.contains_key("http.method"));
+}
+
 #[test]
 fn scope_attributes_are_defaults_and_scopes_nest() {
     let collector = Collector::start();
@@ -27,15 +65,21 @@ fn scope_attributes_are_defaults_and_scopes_nest() {
         .child(Map::from_iter([("service".into(), json!("api"))]));
     let scope = parent.scope();
     assert!(scope.is_scope() && !parent.is_scope());
-    assert!(!parent.set_user("u-1"), "only a scope takes setters");
-    scope.set_user("usr_456");
-    scope.set_request("GET", "/api/users", "req_abc123");
-    scope.set_attribute("tenant", "acme-corp");
+    assert_eq!(
+        parent.set_user("u-1"),
+        Err(ScopeError::NotAScope),
+        "only a scope takes setters"
+    );
+    scope.set_user("usr_456").unwrap();
+    scope
+        .set_request("GET", "/api/users", "req_abc123")
+        .unwrap();
+    scope.set_attribute("tenant", "acme-corp").unwrap();
     scope.log(Level::Info, "scoped-entry", &[("tenant", "explicit")]);
 
     let nested = scope.scope();
-    nested.set_attribute("step", 2);
-    scope.set_attribute("late", true);
+    nested.set_attribute("step", 2).unwrap();
+    scope.set_attribute("late", true).unwrap();
     nested.info("nested-entry");
     scope.info("after-nesting");
     parent.info("outside-scope");

@@ -5,13 +5,16 @@ use super::entries::ferrolog_str;
 use super::logger::level_arg;
 use super::{boundary, ferrolog_logger, ferrolog_result, write_out};
 use crate::breadcrumbs::{data_from_json, DataError};
+use crate::client::ScopeError;
 
 use ferrolog_result::*;
 
 /// A scope of `logger`: a logger whose attributes start as `logger`'s and then change with
 /// `ferrolog_logger_set_user`, `_set_request` and `_set_attribute`, under each entry's own
 /// attributes, and whose breadcrumb trail starts as a copy of `logger`'s. One per request,
-/// say; scopes nest. Free it with `ferrolog_logger_free`.
+/// say; scopes nest. A scope holds at most 128 attributes, inherited ones included: past
+/// that a setter with a new key returns `FERROLOG_TOO_LARGE` and changes nothing, while keys
+/// it holds still take new values. Free it with `ferrolog_logger_free`.
 #[no_mangle]
 pub extern "C" fn ferrolog_logger_scope(
     logger: *const ferrolog_logger,
@@ -26,17 +29,19 @@ pub extern "C" fn ferrolog_logger_scope(
     })
 }
 
-/// Runs a scope setter; `FERROLOG_INVALID_ARGUMENT` when `logger` is not a scope.
+/// Runs a scope setter: `FERROLOG_INVALID_ARGUMENT` when `logger` is not a scope,
+/// `FERROLOG_TOO_LARGE` when the key is new and the scope already holds 128 attributes.
 fn set_on_scope(
     logger: *const ferrolog_logger,
-    set: impl FnOnce(&ferrolog_logger) -> Result<bool, ferrolog_result>,
+    set: impl FnOnce(&ferrolog_logger) -> Result<Result<(), ScopeError>, ferrolog_result>,
 ) -> ferrolog_result {
     let Some(logger) = (unsafe { logger.as_ref() }) else {
         return FERROLOG_NULL_ARGUMENT;
     };
     match set(logger) {
-        Ok(true) => FERROLOG_OK,
-        Ok(false) => FERROLOG_INVALID_ARGUMENT,
+        Ok(Ok(())) => FERROLOG_OK,
+        Ok(Err(ScopeError::NotAScope)) => FERROLOG_INVALID_ARGUMENT,
+        Ok(Err(ScopeError::Full)) => FERROLOG_TOO_LARGE,
         Err(code) => code,
     }
 }

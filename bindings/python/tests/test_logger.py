@@ -128,6 +128,16 @@ def test_a_scope_sets_user_request_and_attributes_under_the_entries_own(
     assert unscoped["attributes"] == {"service": "api", "unscoped": True}
 
 
+def test_a_full_scope_refuses_a_new_key(client: ferrolog.Client) -> None:
+    scope = client.logger().scope()
+    for i in range(128):
+        scope.set_attribute(f"key-{i}", "v")
+    with pytest.raises(ferrolog.FerrologError, match="ferrolog_logger_set_attribute") as refused:
+        scope.set_attribute("one-too-many", "v")
+    assert refused.value.result == ferrolog.Result.TOO_LARGE
+    scope.set_attribute("key-0", "still takes a new value")
+
+
 def test_a_plain_logger_has_no_scope_setters(client: ferrolog.Client) -> None:
     assert not hasattr(client.logger(), "set_user")
     assert isinstance(client.logger().scope(), ferrolog.Scope)
