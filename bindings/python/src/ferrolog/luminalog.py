@@ -34,9 +34,12 @@ PANIC_FLUSH_SECONDS = 1.0
 
 
 def _merged(call: str, metadata: Mapping[str, Any] | None, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """The metadata dict and keyword metadata of one call, the keywords winning."""
+    """The metadata dict and keyword metadata of one call, the keywords winning: the caller's
+    dict itself when there are no keywords, since every call only reads it."""
     if metadata is None:
         return dict(extra)
+    if not extra and type(metadata) is dict:
+        return metadata
     if not isinstance(metadata, Mapping):
         raise TypeError(f"ferrolog: {call} metadata must be a dict, not {type(metadata).__name__}")
     return {**metadata, **extra}
@@ -90,10 +93,13 @@ def _core_options(
 
 
 def _at(level: str) -> Callable[..., Result]:
+    number = level_number(level)
+
     def log_at(
         self: LuminaLog, message: str, metadata: Mapping[str, Any] | None = None, **extra: Any
     ) -> Result:
-        return self._log(level, message, metadata, extra)
+        # The merged dict goes to the logger's hot path as it is, not unpacked into keywords.
+        return self._logger._log(number, message, _merged(level, metadata, extra))
 
     log_at.__name__ = log_at.__qualname__ = level
     log_at.__doc__ = f"Logs `message` at {level} with `metadata` (a dict) and keyword metadata."
@@ -136,21 +142,16 @@ class LuminaLog:
         instance._client, instance._logger = client, logger
         return instance
 
-    def _log(
-        self, level: str, message: str, metadata: Mapping[str, Any] | None, extra: Mapping[str, Any]
-    ) -> Result:
-        # The merged dict goes to the logger's hot path as it is, not unpacked into keywords.
-        return self._logger._log(level_number(level), message, _merged(level, metadata, extra))
-
     debug = _at("debug")
     info = _at("info")
     warn = _at("warn")
     error = _at("error")
     fatal = _at("fatal")
+    _log_panic = _at("panic")
 
     def panic(self, message: str, metadata: Mapping[str, Any] | None = None, **extra: Any) -> Result:
         """Logs a system-wide failure and waits briefly for it to be delivered."""
-        result = self._log("panic", message, metadata, extra)
+        result = self._log_panic(message, metadata, **extra)
         self._client.flush(PANIC_FLUSH_SECONDS)
         return result
 
