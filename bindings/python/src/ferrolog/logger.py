@@ -87,11 +87,12 @@ class Logger(Owned):
         # passed on without being unpacked and packed again.
         if not isinstance(message, str):
             raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}")
-        text = message.encode("utf-8")
+        text = message.encode()
         data = attributes_json(attributes)
-        if len(text) > _MAX_TEXT or len(data) > _MAX_TEXT:
+        text_len, data_len = len(text), len(data)
+        if text_len > _MAX_TEXT or data_len > _MAX_TEXT:
             raise ValueError("ferrolog: a message or its attributes are 4 GiB or more")
-        result = _ferrolog_log32(self._handle, level, text, len(text), data or None, len(data))
+        result = _ferrolog_log32(self._handle, level, text, text_len, data or None, data_len)
         # The usual answer, read here: a call to log_outcome is a tenth of the log call.
         outcome = LOG_OUTCOMES.get(result)
         if outcome is None or deferred.error is not None:
