@@ -1,6 +1,7 @@
 package ferrolog
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"testing"
@@ -57,5 +58,30 @@ func BenchmarkLogPreencoded(b *testing.B) {
 				_ = c.root.logJSON(LevelInfo, "request handled", attrs.json)
 			}
 		})
+	}
+}
+
+// BenchmarkSlogThroughHandler is slog's LogAttrs with three attributes through a Handler: slog's
+// own record building, then the handler's encoding and the log call. It needs
+// FERROLOG_BENCH_ENDPOINT, as BenchmarkLogPreencoded does.
+func BenchmarkSlogThroughHandler(b *testing.B) {
+	endpoint := os.Getenv("FERROLOG_BENCH_ENDPOINT")
+	if endpoint == "" {
+		b.Skip("FERROLOG_BENCH_ENDPOINT is not set")
+	}
+	c, err := New(Options{APIKey: "bench", Endpoint: endpoint})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	logger := slog.New(NewHandler(c.root, nil))
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if i%10_000 == 0 {
+			b.StopTimer()
+			_, _ = c.Flush(30 * time.Second)
+			b.StartTimer()
+		}
+		logger.LogAttrs(ctx, slog.LevelInfo, "request handled", slog.String("user_id", "u-12345"), slog.String("route", "/api/orders"), slog.Int("status", 200))
 	}
 }
