@@ -76,14 +76,13 @@ impl<'de> Visitor<'de> for Clean<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<bool, A::Error> {
-        // The whole sequence is read even once the answer is known: the reader must reach
-        // its end to stay in step.
-        let item = Clean {
-            under_sensitive_key: false,
-            ..self
-        };
-        let mut clean = !self.under_sensitive_key;
-        while let Some(item_clean) = items.next_element_seed(item)? {
+        // Read to the end even once the answer is known: the reader must stay in step.
+        if self.under_sensitive_key {
+            while items.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(false);
+        }
+        let mut clean = true;
+        while let Some(item_clean) = items.next_element_seed(self)? {
             clean &= item_clean;
         }
         Ok(clean)
