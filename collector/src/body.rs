@@ -50,6 +50,14 @@ pub async fn discard(body: Incoming) {
     let _ = tokio::time::timeout(READ_TIMEOUT, skip(body)).await;
 }
 
+/// `answer`, given before the body was read, once the body is read and dropped as
+/// [`discard`] does: a client still sending then reads the answer, where closing the
+/// connection under it would leave it a reset and no reason.
+pub async fn answer_unread<T>(body: Incoming, answer: T) -> T {
+    discard(body).await;
+    answer
+}
+
 async fn skip(mut body: Incoming) {
     let mut budget = DISCARD_LIMIT;
     while let Some(Ok(frame)) = body.frame().await {

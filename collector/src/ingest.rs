@@ -131,7 +131,8 @@ async fn route(state: &State, request: Request<Incoming>) -> (Response, Completi
         return logflux::handle(state, request).await;
     }
     let Some(signal) = Signal::from_path(path) else {
-        return Refusal::new(StatusCode::NOT_FOUND, format!("no endpoint at {path}")).into_parts();
+        let answer = Refusal::new(StatusCode::NOT_FOUND, format!("no endpoint at {path}"));
+        return body::answer_unread(request.into_body(), answer.into_parts()).await;
     };
     if request.method() != Method::POST {
         let completion = Completion {
@@ -139,7 +140,8 @@ async fn route(state: &State, request: Request<Incoming>) -> (Response, Completi
             error: Some("method not allowed".to_owned()),
             ..Completion::default()
         };
-        return (respond::method_not_allowed("POST"), completion);
+        let answer = (respond::method_not_allowed("POST"), completion);
+        return body::answer_unread(request.into_body(), answer).await;
     }
     if state.discard {
         body::discard(request.into_body()).await;
@@ -152,7 +154,10 @@ async fn route(state: &State, request: Request<Incoming>) -> (Response, Completi
 
     let batch = match batches::batch_id(request.headers()) {
         Ok(batch) => batch,
-        Err(message) => return Refusal::new(StatusCode::BAD_REQUEST, message).into_parts(),
+        Err(message) => {
+            let answer = Refusal::new(StatusCode::BAD_REQUEST, message).into_parts();
+            return body::answer_unread(request.into_body(), answer).await;
+        }
     };
     let body = match intake::json_body(request, read_limit(state, signal)).await {
         Ok(body) => body,

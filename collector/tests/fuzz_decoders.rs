@@ -393,6 +393,44 @@ fn a_storm_of_bad_requests_gets_4xx_and_the_collector_keeps_serving() {
     good_batch_is_stored(&collector, "after the storm");
 }
 
+/// Refusals decided from the headers alone, before the body is read, reach a client still
+/// sending a large body: the collector reads the body anyway rather than closing the
+/// connection under the client, which would leave it a reset and no reason. The storm above
+/// found this with a multipart body and a malformed boundary.
+#[test]
+fn refusals_from_the_headers_reach_a_client_still_sending() {
+    let collector = Collector::start(&[]);
+    let body = vec![b'0'; 4 << 20];
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u16);
+    let cases: [Case; 5] = [
+        ("POST", "/v1/nowhere", &[], 404),
+        ("PUT", "/v1/logs", &[], 405),
+        ("PUT", "/v1/ingest", &[], 405),
+        (
+            "POST",
+            "/v1/logs",
+            &[("X-Ferrolog-Batch", "not a batch id")],
+            400,
+        ),
+        (
+            "POST",
+            "/v1/ingest",
+            &[
+                ("Content-Type", "multipart/mixed; boundary='A/B"),
+                ("Authorization", "Bearer eu-lf_fuzz"),
+            ],
+            400,
+        ),
+    ];
+    for (method, path, headers, status) in cases {
+        let reply = collector
+            .request(method, path, headers, Some(&body))
+            .unwrap_or_else(|e| panic!("{method} {path}: no answer: {e}"));
+        assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
+    }
+    good_batch_is_stored(&collector, "after the refusals");
+}
+
 /// Bodies over the bounds, on the wire and once inflated: 413, and a bomb inflating to 1 GiB
 /// never costs the collector more than a fraction of that.
 #[test]

@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 
+use ferrolog::pipeline::batch::BatchId;
 use ferrolog::wire::logflux::crypto::AesKey;
 use ferrolog::wire::logflux::handshake::bearer_token;
 use ferrolog::wire::logflux::multipart::{self, Part};
 use ferrolog::wire::logflux::part::{self, KEY_ID, PAYLOAD_TYPE};
 use hyper::body::Incoming;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE};
+use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Request, StatusCode};
 
 use super::answer::{self, Failure, PartFailure};
@@ -21,32 +22,54 @@ use crate::respond::Response;
 use crate::state::{lock, State};
 
 pub async fn handle(state: &State, request: Request<Incoming>) -> (Response, Completion) {
-    match ingest(state, request).await {
+    let (head, body) = request.into_parts();
+    let outcome = match admit(state, &head.headers) {
+        Ok(admitted) => ingest(state, admitted, body).await,
+        Err(failure) => body::answer_unread(body, Err(failure)).await,
+    };
+    match outcome {
         Ok((stored, failures)) => answer::ingested(stored, failures),
         Err(failure) => failure.into_parts(),
     }
 }
 
-/// Returns how many entries were stored and which parts failed.
-async fn ingest(
-    state: &State,
-    request: Request<Incoming>,
-) -> Result<(usize, Vec<PartFailure>), Failure> {
-    let header = |name| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-    };
+/// What the headers of a request that passed their checks say.
+struct Admitted {
+    api_key: String,
+    batch: Option<BatchId>,
+    content_type: String,
+}
+
+/// The whole-request checks made on the headers alone, before any of the body is read.
+fn admit(state: &State, headers: &HeaderMap) -> Result<Admitted, Failure> {
+    let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
     // Step 2: ingest bodies carry no key, so only the header authenticates.
     let api_key = authenticate(state, header(AUTHORIZATION).and_then(bearer_token))?;
-    let batch = batches::batch_id(request.headers())
+    let batch = batches::batch_id(headers)
         .map_err(|message| Failure::new(StatusCode::BAD_REQUEST, "invalid_batch_id", message))?;
     // Step 4: the media type and boundary before the body, so a wrong one costs no read.
     let content_type = header(CONTENT_TYPE).unwrap_or_default().to_owned();
     multipart::boundary_of(&content_type)?;
+    Ok(Admitted {
+        api_key,
+        batch,
+        content_type,
+    })
+}
+
+/// Returns how many entries were stored and which parts failed.
+async fn ingest(
+    state: &State,
+    admitted: Admitted,
+    body: Incoming,
+) -> Result<(usize, Vec<PartFailure>), Failure> {
+    let Admitted {
+        api_key,
+        batch,
+        content_type,
+    } = admitted;
     let limits = state.logflux.limits;
-    let body = body::read(request.into_body(), limits.max_request_size).await?;
+    let body = body::read(body, limits.max_request_size).await?;
     // Step 5.
     let parts = multipart::parse(&content_type, body.into(), &limits).await?;
     // Step 6.

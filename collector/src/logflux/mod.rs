@@ -73,7 +73,7 @@ pub fn serves(path: &str) -> bool {
 /// Answers a request on one of the paths [`serves`] accepts.
 pub async fn handle(state: &State, request: Request<Incoming>) -> (Response, Completion) {
     if request.method() != Method::POST {
-        return answer::method_not_allowed();
+        return body::answer_unread(request.into_body(), answer::method_not_allowed()).await;
     }
     match request.uri().path() {
         INIT => handshake::init(state, request).await,
