@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::{client, Collector};
 use ferrolog::client::{ScopeError, MAX_SCOPE_ATTRIBUTES};
 use ferrolog::entry::Payload;
-use ferrolog::Level;
+use ferrolog::{Client, Level, Logger};
 use serde_json::{json, Map, Value};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -21,13 +21,18 @@ fn attributes(collector: &Collector, text: &str) -> Value {
 
 /// A scope given ever new keys would grow without bound: past the limit, counting what it
 /// inherited, a new key is refused and nothing changes, while held keys still take values.
+/// A child logger with `service: api`, the parent of the scopes under test.
+fn api_logger(client: &Client) -> Logger {
+    client
+        .logger()
+        .child(Map::from_iter([("service".into(), json!("api"))]))
+}
+
 #[test]
 fn a_full_scope_refuses_new_keys_and_keeps_updating_held_ones() {
     let collector = Collector::start();
     let client = client(&collector, &[]);
-    let parent = client
-        .logger()
-        .child(Map::from_iter([("service".into(), json!("api"))]));
+    let parent = api_logger(&client);
     let scope = parent.scope();
     for i in 1..MAX_SCOPE_ATTRIBUTES {
         scope.set_attribute(&format!("key-{i}"), i).unwrap();
@@ -60,9 +65,7 @@ fn a_full_scope_refuses_new_keys_and_keeps_updating_held_ones() {
 fn scope_attributes_are_defaults_and_scopes_nest() {
     let collector = Collector::start();
     let client = client(&collector, &[]);
-    let parent = client
-        .logger()
-        .child(Map::from_iter([("service".into(), json!("api"))]));
+    let parent = api_logger(&client);
     let scope = parent.scope();
     assert!(scope.is_scope() && !parent.is_scope());
     assert_eq!(

@@ -34,15 +34,7 @@ func BenchmarkCgoCall(b *testing.B) {
 // the core's side (JSON validation, record, enqueue) without the Go encoding. It needs
 // FERROLOG_BENCH_ENDPOINT, a LuminaLog URL such as a collector run with --discard.
 func BenchmarkLogPreencoded(b *testing.B) {
-	endpoint := os.Getenv("FERROLOG_BENCH_ENDPOINT")
-	if endpoint == "" {
-		b.Skip("FERROLOG_BENCH_ENDPOINT is not set")
-	}
-	c, err := New(Options{APIKey: "bench", Endpoint: endpoint})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
+	c := benchClient(b)
 	data := []byte(`{"user_id":"u-12345","route":"/api/orders","status":200}`)
 	for _, attrs := range []struct {
 		name string
@@ -65,15 +57,7 @@ func BenchmarkLogPreencoded(b *testing.B) {
 // own record building, then the handler's encoding and the log call. It needs
 // FERROLOG_BENCH_ENDPOINT, as BenchmarkLogPreencoded does.
 func BenchmarkSlogThroughHandler(b *testing.B) {
-	endpoint := os.Getenv("FERROLOG_BENCH_ENDPOINT")
-	if endpoint == "" {
-		b.Skip("FERROLOG_BENCH_ENDPOINT is not set")
-	}
-	c, err := New(Options{APIKey: "bench", Endpoint: endpoint})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
+	c := benchClient(b)
 	logger := slog.New(NewHandler(c.root, nil))
 	ctx := context.Background()
 	for i := 0; b.Loop(); i++ {
@@ -84,4 +68,19 @@ func BenchmarkSlogThroughHandler(b *testing.B) {
 		}
 		logger.LogAttrs(ctx, slog.LevelInfo, "request handled", slog.String("user_id", "u-12345"), slog.String("route", "/api/orders"), slog.Int("status", 200))
 	}
+}
+
+// benchClient is a client sending to FERROLOG_BENCH_ENDPOINT, closed when b ends; b is skipped
+// without one.
+func benchClient(b *testing.B) *Client {
+	endpoint := os.Getenv("FERROLOG_BENCH_ENDPOINT")
+	if endpoint == "" {
+		b.Skip("FERROLOG_BENCH_ENDPOINT is not set")
+	}
+	c, err := New(Options{APIKey: "bench", Endpoint: endpoint})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = c.Close() })
+	return c
 }

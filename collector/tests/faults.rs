@@ -5,7 +5,7 @@ mod common;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{agent, batch, request_with, Collector};
+use common::{agent, batch, request_with, Collector, Reply};
 use serde_json::{json, Value};
 
 fn statuses(collector: &Collector, n: usize) -> Vec<u16> {
@@ -122,11 +122,7 @@ fn close_drops_the_connection_without_an_answer() {
         &[("Content-Type", "application/json")],
         Some(&body),
     );
-    match outcome {
-        Ok(reply) => panic!("expected a network error, got HTTP {}", reply.status),
-        Err(ureq::Error::Timeout(_)) => panic!("expected the connection to drop, not a timeout"),
-        Err(_) => {}
-    }
+    assert_connection_dropped(outcome);
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(statuses(&collector, 1), [200]);
 
@@ -147,11 +143,7 @@ fn cut_stores_the_entries_then_drops_the_connection_without_an_answer() {
         &[("Content-Type", "application/json")],
         Some(&body),
     );
-    match outcome {
-        Ok(reply) => panic!("expected a network error, got HTTP {}", reply.status),
-        Err(ureq::Error::Timeout(_)) => panic!("expected the connection to drop, not a timeout"),
-        Err(_) => {}
-    }
+    assert_connection_dropped(outcome);
     assert_eq!(collector.entries().len(), 1, "the entry was stored");
     let requests = collector.requests();
     assert_eq!(requests[0]["fault"], "cut");
@@ -223,4 +215,13 @@ fn fault_requests_are_validated_and_can_be_cleared() {
         .unwrap();
     assert_eq!(cleared.json(), json!({"fault": null}));
     assert_eq!(statuses(&collector, 1), [200]);
+}
+
+/// The request ended with the connection dropped: no answer, and not by a timeout.
+fn assert_connection_dropped(outcome: Result<Reply, ureq::Error>) {
+    match outcome {
+        Ok(reply) => panic!("expected a network error, got HTTP {}", reply.status),
+        Err(ureq::Error::Timeout(_)) => panic!("expected the connection to drop, not a timeout"),
+        Err(_) => {}
+    }
 }
