@@ -11,7 +11,7 @@ use crate::capture::{release_symbol_cache, Admission, CapturedError, StormConfig
 use crate::capture_call::{CaptureOptions, ERROR_TEXT_ATTRIBUTE};
 use crate::config::{Config, ConfigError};
 use crate::context::Context;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{self, Diagnostics};
 use crate::entry::{
     now_unix_nanos, parse_json_object, EntryKind, ErrorReport, Payload, Record, RecordError,
 };
@@ -55,6 +55,10 @@ pub const HTTP_REQUEST_ID: &str = "http.request_id";
 /// How long a shutdown waits, at least, for before-send hooks still running: a hook that began
 /// as the client closed takes microseconds, unless its host runtime has to schedule it.
 const HOOK_GRACE: Duration = Duration::from_millis(100);
+
+/// How long a shutdown waits for its diagnostic lines to be written: microseconds, unless
+/// stderr is a pipe nobody reads, which must not hold the host's exit.
+const DIAGNOSTICS_GRACE: Duration = Duration::from_millis(250);
 
 /// How long dropping the last handle waits for queued entries to go out.
 const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -269,7 +273,8 @@ impl Client {
     /// summary included; later calls do nothing. No before-send hook runs afterwards, and the
     /// call returns only once those under way on other threads have ended (waiting at least
     /// [`HOOK_GRACE`]): a host runtime about to tear down (Python at exit) must find no thread
-    /// inside one.
+    /// inside one. Its diagnostic lines are written before it returns (waiting at most
+    /// [`DIAGNOSTICS_GRACE`]).
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
         let deadline = Instant::now() + timeout;
         self.inner.send_final_storm_summaries();
@@ -278,6 +283,8 @@ impl Client {
         // down, so no entry leaves unhooked.
         let left = deadline.saturating_duration_since(Instant::now());
         self.inner.hook_gate.close(left.max(HOOK_GRACE));
+        // What shutdown reported reaches stderr even when the process exits right after.
+        diagnostics::written(DIAGNOSTICS_GRACE);
         report
     }
 

@@ -4,13 +4,14 @@
 //!
 //! Each kind of event is rate-limited on its own, and lines are written by a background
 //! thread through a short bounded queue: a stderr nobody reads (a full pipe) loses lines, it
-//! never blocks a worker or a caller.
+//! never blocks a worker or a caller. Shutdown waits a bounded moment for the queue to be
+//! written, so the lines it reports are not lost to a process exiting right after it.
 
 use std::fmt;
 use std::io::Write;
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::{Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What a line is about; each kind has its own rate limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,8 +110,14 @@ impl Bucket {
 
 static BUCKETS: [Mutex<Bucket>; Event::COUNT] = [const { Mutex::new(Bucket::new()) }; Event::COUNT];
 
+/// What the writer thread is handed: a line, or a marker it answers once all before it are out.
+enum Pending {
+    Line(String),
+    Written(SyncSender<()>),
+}
+
 /// The writer thread's queue, with the process it belongs to: a forked child starts its own.
-static WRITER: Mutex<Option<(u32, SyncSender<String>)>> = Mutex::new(None);
+static WRITER: Mutex<Option<(u32, SyncSender<Pending>)>> = Mutex::new(None);
 
 fn emit(event: Event, message: fmt::Arguments<'_>) {
     let mut bucket = BUCKETS[event as usize]
@@ -126,22 +133,33 @@ fn emit(event: Event, message: fmt::Arguments<'_>) {
             event.name()
         ),
     };
-    if !write_best_effort(line) {
+    if !hand_to_writer(Pending::Line(line), true) {
         bucket.suppressed += 1;
     }
 }
 
-/// Hands the line to the writer thread; false when it was lost (queue full, no thread).
-fn write_best_effort(line: String) -> bool {
+/// Waits until every line emitted so far is written, or `within` has passed: false then.
+/// Returns at once when this process never emitted a line.
+pub(crate) fn written(within: Duration) -> bool {
+    let (done, answered) = sync_channel(1);
+    hand_to_writer(Pending::Written(done), false) && answered.recv_timeout(within).is_ok()
+}
+
+/// Hands `pending` to this process's writer thread, starting it when `start` allows; false
+/// when it was not taken (queue full, no thread).
+fn hand_to_writer(pending: Pending, start: bool) -> bool {
     let mut writer = WRITER.lock().unwrap_or_else(PoisonError::into_inner);
     let pid = std::process::id();
     if writer.as_ref().is_none_or(|(owner, _)| *owner != pid) {
-        *writer = spawn_writer().map(|sender| (pid, sender));
+        *writer = start
+            .then(spawn_writer)
+            .flatten()
+            .map(|sender| (pid, sender));
     }
     let Some((_, sender)) = writer.as_ref() else {
         return false;
     };
-    match sender.try_send(line) {
+    match sender.try_send(pending) {
         Ok(()) => true,
         Err(TrySendError::Full(_)) => false,
         Err(TrySendError::Disconnected(_)) => {
@@ -151,15 +169,22 @@ fn write_best_effort(line: String) -> bool {
     }
 }
 
-fn spawn_writer() -> Option<SyncSender<String>> {
-    let (sender, receiver) = sync_channel::<String>(PENDING_LINES);
+fn spawn_writer() -> Option<SyncSender<Pending>> {
+    let (sender, receiver) = sync_channel::<Pending>(PENDING_LINES);
     std::thread::Builder::new()
         .name("ferrolog-diagnostics".into())
         .spawn(move || {
-            for line in receiver {
-                // Written to the descriptor, past the test harness's capture, and only ever
-                // from this thread: a blocked stderr stalls nothing else.
-                let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            for pending in receiver {
+                match pending {
+                    // Written to the descriptor, past the test harness's capture, and only
+                    // ever from this thread: a blocked stderr stalls nothing else.
+                    Pending::Line(line) => {
+                        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+                    }
+                    Pending::Written(done) => {
+                        let _ = done.try_send(());
+                    }
+                }
             }
         })
         .ok()?;

@@ -1,6 +1,6 @@
 //! The `debug` option's stderr lines: the expected events appear, rate-limited, and never the
 //! API key or an entry's content; without `debug` nothing is written; a stderr nobody reads
-//! never holds the client up.
+//! never holds the client up; a process exiting right after shutdown still has its lines.
 //!
 //! Each scenario runs in a child process (this test binary, re-run on one test with
 //! `SCENARIO_VAR` set), so its stderr can be captured whole.
@@ -10,6 +10,7 @@ mod common;
 use std::io::Read;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::Collector;
@@ -77,6 +78,23 @@ fn scenario(debug: bool) {
     down.shutdown(Duration::from_millis(200));
 }
 
+/// Shuts a client down while another thread holds stderr a moment, so the shutdown line is
+/// still queued when shutdown returns, then exits at once, as a host's `exit()` would. Its
+/// endpoint refuses connections: there is no collector process left to outlive it.
+fn exit_after_shutdown() -> ! {
+    let client = client(&closed_port(), true, &[]);
+    log_marked(&client, 1);
+    let (held, stderr_held) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _stderr = std::io::stderr().lock();
+        held.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    });
+    stderr_held.recv().unwrap();
+    client.shutdown(Duration::ZERO);
+    std::process::exit(0);
+}
+
 /// Runs `name` with `SCENARIO_VAR=value` in a child; its exit status, stdout and stderr.
 fn run_child(name: &str, value: &str, read_stderr: bool) -> (bool, String) {
     let mut child = Command::new(std::env::current_exe().unwrap())
@@ -87,13 +105,14 @@ fn run_child(name: &str, value: &str, read_stderr: bool) -> (bool, String) {
         .spawn()
         .expect("run the scenario");
     let mut stderr = child.stderr.take().unwrap();
-    let reader = read_stderr.then(|| {
+    let (text_sender, text) = mpsc::channel();
+    if read_stderr {
         std::thread::spawn(move || {
             let mut text = String::new();
             let _ = stderr.read_to_string(&mut text);
-            text
-        })
-    });
+            let _ = text_sender.send(text);
+        });
+    }
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -105,7 +124,13 @@ fn run_child(name: &str, value: &str, read_stderr: bool) -> (bool, String) {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let text = reader.map(|r| r.join().unwrap()).unwrap_or_default();
+    // A process the child left behind holding its stderr would keep the pipe from ending.
+    let text = match read_stderr {
+        true => text
+            .recv_timeout(CHILD_LIMIT)
+            .expect("the scenario's stderr ends with it"),
+        false => String::new(),
+    };
     (status.success(), text)
 }
 
@@ -115,6 +140,7 @@ fn scenario_child() {
     match std::env::var(SCENARIO_VAR).as_deref() {
         Ok("debug") => scenario(true),
         Ok("quiet") => scenario(false),
+        Ok("exit") => exit_after_shutdown(),
         Ok("blocked") => {
             fill_stderr_pipe();
             scenario(true);
@@ -161,6 +187,16 @@ fn debug_reports_events_without_the_key_or_payloads() {
     }
     let retries = stderr.lines().filter(|l| l.contains(": retry: ")).count();
     assert!(retries >= 3, "expected retries in:\n{stderr}");
+}
+
+#[test]
+fn shutdown_lines_are_written_before_the_process_exits() {
+    let (ok, stderr) = run_child("scenario_child", "exit", true);
+    assert!(ok, "scenario failed:\n{stderr}");
+    assert!(
+        stderr.contains("ferrolog: shutdown incomplete: sent 0, dropped 1, left 0"),
+        "no shutdown line in:\n{stderr}"
+    );
 }
 
 #[test]
