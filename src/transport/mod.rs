@@ -7,7 +7,12 @@ use std::borrow::Cow;
 use std::io::Read;
 use std::time::Duration;
 
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::Agent;
+
+use resolver::RememberingResolver;
+
+mod resolver;
 
 /// A host that does not accept a connection within this is treated as down, and retried,
 /// rather than holding the whole request timeout.
@@ -47,11 +52,12 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Clones share one connection pool, and [`Transport::cancel`] on any clone ends the
-/// requests in flight on all of them.
+/// Clones share one connection pool and the addresses resolved, and [`Transport::cancel`] on
+/// any clone ends the requests in flight on all of them.
 #[derive(Clone)]
 pub struct Transport {
     agent: Agent,
+    resolver: RememberingResolver,
 }
 
 impl Default for Transport {
@@ -63,15 +69,16 @@ impl Default for Transport {
 impl Transport {
     pub fn new() -> Transport {
         let user_agent = concat!("ferrolog/", env!("CARGO_PKG_VERSION"));
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
             .timeout_connect(Some(CONNECT_TIMEOUT))
             .user_agent(user_agent)
-            .build()
-            .into();
-        Transport { agent }
+            .build();
+        let resolver = RememberingResolver::default();
+        let agent = Agent::with_parts(config, DefaultConnector::new(), resolver.clone());
+        Transport { agent, resolver }
     }
 
     /// Ends every request in flight at once (they fail as network errors) and refuses new
@@ -92,7 +99,7 @@ impl Transport {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
-        read_answer(builder.send(&request.body[..]))
+        self.answered(&request.url, builder.send(&request.body[..]))
     }
 
     /// Fetches `url` as JSON, with no credentials, giving up after `timeout`.
@@ -104,7 +111,20 @@ impl Transport {
             .timeout_global(Some(timeout))
             .build()
             .header("Accept", "application/json");
-        read_answer(request.call())
+        self.answered(url, request.call())
+    }
+
+    /// The answer to a request to `url`; a request that got none forgets the host's address.
+    fn answered(
+        &self,
+        url: &str,
+        answer: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Response, String> {
+        let answer = read_answer(answer);
+        if answer.is_err() {
+            self.resolver.forget(url);
+        }
+        answer
     }
 }
 
@@ -129,4 +149,44 @@ fn read_answer(
         retry_after,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    fn request(url: String) -> Request {
+        Request {
+            url,
+            content_type: Cow::Borrowed("application/json"),
+            headers: Vec::new(),
+            body: b"{}".to_vec(),
+        }
+    }
+
+    #[test]
+    fn an_answered_host_is_remembered_and_an_unreachable_one_forgotten() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v1/logs", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut head = [0u8; 4096];
+            let _ = std::io::Read::read(&mut stream, &mut head);
+            stream
+                .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+                .unwrap();
+        });
+        let transport = Transport::new();
+        let answer = transport.send(&request(url.clone()), Duration::from_secs(10));
+        server.join().unwrap();
+        assert_eq!(answer.unwrap().status, 204);
+        assert!(transport.resolver.remembers(&url));
+
+        // The server is gone and its port closed: the next request gets no answer.
+        let answer = transport.send(&request(url.clone()), Duration::from_secs(10));
+        assert!(answer.is_err(), "{answer:?}");
+        assert!(!transport.resolver.remembers(&url));
+    }
 }
