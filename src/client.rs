@@ -124,6 +124,7 @@ impl Drop for Inner {
         }
         self.send_final_storm_summaries();
         self.pipeline().shutdown(DROP_SHUTDOWN_TIMEOUT);
+        diagnostics::written(DIAGNOSTICS_GRACE);
         // The workers have stopped, and with them every symbol resolution of this client.
         release_symbol_cache();
     }

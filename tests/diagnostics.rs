@@ -78,12 +78,11 @@ fn scenario(debug: bool) {
     down.shutdown(Duration::from_millis(200));
 }
 
-/// Shuts a client down while another thread holds stderr a moment, so the shutdown line is
-/// still queued when shutdown returns, then exits at once, as a host's `exit()` would. Its
-/// endpoint refuses connections: there is no collector process left to outlive it.
-fn exit_after_shutdown() -> ! {
+/// Ends a client that has nothing to send by `end` while another thread holds stderr a
+/// moment, so the shutdown line is still queued when `end` returns, then exits at once, as a
+/// host's `exit()` would.
+fn exit_after(end: fn(Client)) -> ! {
     let client = client(&closed_port(), true, &[]);
-    log_marked(&client, 1);
     let (held, stderr_held) = mpsc::channel();
     std::thread::spawn(move || {
         let _stderr = std::io::stderr().lock();
@@ -91,7 +90,7 @@ fn exit_after_shutdown() -> ! {
         std::thread::sleep(Duration::from_millis(60));
     });
     stderr_held.recv().unwrap();
-    client.shutdown(Duration::ZERO);
+    end(client);
     std::process::exit(0);
 }
 
@@ -140,7 +139,12 @@ fn scenario_child() {
     match std::env::var(SCENARIO_VAR).as_deref() {
         Ok("debug") => scenario(true),
         Ok("quiet") => scenario(false),
-        Ok("exit") => exit_after_shutdown(),
+        // As a host that shuts the client down and exits without freeing it.
+        Ok("shutdown, exit") => exit_after(|client| {
+            client.shutdown(Duration::from_secs(5));
+            std::mem::forget(client);
+        }),
+        Ok("drop, exit") => exit_after(drop),
         Ok("blocked") => {
             fill_stderr_pipe();
             scenario(true);
@@ -191,12 +195,14 @@ fn debug_reports_events_without_the_key_or_payloads() {
 
 #[test]
 fn shutdown_lines_are_written_before_the_process_exits() {
-    let (ok, stderr) = run_child("scenario_child", "exit", true);
-    assert!(ok, "scenario failed:\n{stderr}");
-    assert!(
-        stderr.contains("ferrolog: shutdown incomplete: sent 0, dropped 1, left 0"),
-        "no shutdown line in:\n{stderr}"
-    );
+    for scenario in ["shutdown, exit", "drop, exit"] {
+        let (ok, stderr) = run_child("scenario_child", scenario, true);
+        assert!(ok, "{scenario} failed:\n{stderr}");
+        assert!(
+            stderr.contains("ferrolog: shutdown complete: sent 0, dropped 0, left 0"),
+            "{scenario}: no shutdown line in:\n{stderr}"
+        );
+    }
 }
 
 #[test]
