@@ -2,6 +2,10 @@
 // Go binding, beside log/slog's JSONHandler writing to io.Discard, in the same run, and
 // prints the figures and their ratio. FERROLOG_BENCH_ENDPOINT is the LuminaLog URL to send
 // to: a collector started with --discard (scripts/bench.sh starts one).
+//
+// Beside the wall-clock figures, the CPU time of the calling thread: on a machine with few
+// cores, the client's workers and the collector take turns with the caller, and the wall
+// clock counts their turns as the caller's.
 package main
 
 import (
@@ -12,7 +16,9 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"syscall"
 	"time"
+	"unsafe"
 
 	ferrolog "github.com/ferrolog/ferrolog/bindings/go"
 )
@@ -22,12 +28,16 @@ const (
 	perRound  = 10_000
 	message   = "request handled"
 	slowRound = 30 * time.Second
+	// clockThreadCPU is CLOCK_THREAD_CPUTIME_ID, which the syscall package does not name.
+	clockThreadCPU = 3
 )
 
-// result is one case: the median and mean of its rounds' per-call time, and its allocations.
+// result is one case: the median and mean of its rounds' per-call time, the median of their
+// per-call CPU time on the calling thread, and its allocations.
 type result struct {
 	name          string
 	median, mean  time.Duration
+	cpuMedian     time.Duration
 	allocsPerCall float64
 	settleBetween func()
 	call          func()
@@ -77,12 +87,14 @@ func main() {
 
 	fmt.Printf("caller cost per call, %d rounds of %d calls (median and mean of the rounds), GOMAXPROCS %d, %s\n",
 		rounds, perRound, runtime.GOMAXPROCS(0), runtime.Version())
-	fmt.Printf("%-50s %10s %10s %12s\n", "case", "median", "mean", "allocs/call")
+	fmt.Printf("%-50s %10s %10s %12s %12s\n", "case", "median", "mean", "CPU median", "allocs/call")
 	for _, c := range cases {
-		fmt.Printf("%-50s %8.1f ns %8.1f ns %12.2f\n", c.name, ns(c.median), ns(c.mean), c.allocsPerCall)
+		fmt.Printf("%-50s %8.1f ns %8.1f ns %10.1f ns %12.2f\n", c.name, ns(c.median), ns(c.mean), ns(c.cpuMedian), c.allocsPerCall)
 	}
-	fmt.Printf("ratio ferrolog/slog (LogAttrs): median %.2f, mean %.2f\n", ns(cases[0].median)/ns(cases[1].median), ns(cases[0].mean)/ns(cases[1].mean))
-	fmt.Printf("ratio ferrolog/slog (Info k, v…): median %.2f, mean %.2f\n", ns(cases[0].median)/ns(cases[2].median), ns(cases[0].mean)/ns(cases[2].mean))
+	for _, peer := range []*result{cases[1], cases[2]} {
+		fmt.Printf("ratio ferrolog/%s: median %.2f, mean %.2f, CPU median %.2f\n", peer.name,
+			ns(cases[0].median)/ns(peer.median), ns(cases[0].mean)/ns(peer.mean), ns(cases[0].cpuMedian)/ns(peer.cpuMedian))
+	}
 
 	_, _ = client.Flush(slowRound)
 	stats, err := client.Stats()
@@ -91,12 +103,16 @@ func main() {
 }
 
 // measure times rounds of calls; between rounds, untimed, the client's backlog is settled so
-// that no round meets a full queue.
+// that no round meets a full queue. The goroutine keeps to one thread, whose CPU time is then
+// the caller's own.
 func measure(c *result) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	for range perRound { // warm-up
 		c.call()
 	}
 	perCall := make([]time.Duration, 0, rounds)
+	cpuPerCall := make([]time.Duration, 0, rounds)
 	var total time.Duration
 	var allocs uint64
 	var before, after runtime.MemStats
@@ -105,20 +121,34 @@ func measure(c *result) {
 			c.settleBetween()
 		}
 		runtime.ReadMemStats(&before)
+		cpuStarted := threadCPU()
 		started := time.Now()
 		for range perRound {
 			c.call()
 		}
 		elapsed := time.Since(started)
+		cpuPerCall = append(cpuPerCall, (threadCPU()-cpuStarted)/perRound)
 		runtime.ReadMemStats(&after)
 		allocs += after.Mallocs - before.Mallocs
 		perCall = append(perCall, elapsed/perRound)
 		total += elapsed
 	}
 	slices.Sort(perCall)
+	slices.Sort(cpuPerCall)
 	c.median = perCall[len(perCall)/2]
+	c.cpuMedian = cpuPerCall[len(cpuPerCall)/2]
 	c.mean = total / (rounds * perRound)
 	c.allocsPerCall = float64(allocs) / (rounds * perRound)
+}
+
+// threadCPU is the CPU time the calling thread has used, to the nanosecond (getrusage counts
+// in scheduler ticks).
+func threadCPU() time.Duration {
+	var now syscall.Timespec
+	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPU, uintptr(unsafe.Pointer(&now)), 0); errno != 0 {
+		must(errno)
+	}
+	return time.Duration(now.Nano())
 }
 
 func start(opts ferrolog.Options) *ferrolog.Client {
