@@ -138,11 +138,13 @@ fn emit(event: Event, message: fmt::Arguments<'_>) {
     }
 }
 
-/// Waits until every line emitted so far is written, or `within` has passed: false then.
-/// Returns at once when this process never emitted a line.
-pub(crate) fn written(within: Duration) -> bool {
+/// Waits until every line emitted so far is written, or `within` has passed. Returns at once
+/// when this process never emitted a line, or when its queue is full (stderr is not read).
+pub(crate) fn written(within: Duration) {
     let (done, answered) = sync_channel(1);
-    hand_to_writer(Pending::Written(done), false) && answered.recv_timeout(within).is_ok()
+    if hand_to_writer(Pending::Written(done), false) {
+        let _ = answered.recv_timeout(within);
+    }
 }
 
 /// Hands `pending` to this process's writer thread, starting it when `start` allows; false

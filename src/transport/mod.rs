@@ -172,8 +172,15 @@ mod tests {
         let url = format!("http://{}/v1/logs", listener.local_addr().unwrap());
         let server = std::thread::spawn(move || {
             let (mut stream, _) = listener.accept().unwrap();
-            let mut head = [0u8; 4096];
-            let _ = std::io::Read::read(&mut stream, &mut head);
+            // The whole request is read first: closing on unread bytes would reset the client.
+            let mut received = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !received.ends_with(b"\r\n\r\n{}") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => received.extend_from_slice(&chunk[..n]),
+                }
+            }
             stream
                 .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
                 .unwrap();
