@@ -7,7 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
-use crate::entry::{Attributes, EntryKind, Record};
+use crate::entry::{last_of_each_key, Attributes, EntryKind, Record};
 use crate::wire::members::{type_name, write_members, SpanIds};
 
 const MAX_ATTRIBUTES: usize = 50;
@@ -91,21 +91,12 @@ impl<'a> Merged<'a> {
     /// [`Record::merged_attributes`] has them, without building that map.
     fn of_pairs(record: &'a Record) -> Merged<'a> {
         let context = record.context.attributes();
-        let mut all: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = context
+        let all: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = context
             .iter()
             .map(|(k, v)| (k.as_str(), text(v)))
             .chain(record.pairs().map(|(k, v)| (k, Some(Cow::Borrowed(v)))))
             .collect();
-        // Stable: of equal keys the later stays last, and the later one wins.
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        let mut merged: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = SmallVec::new();
-        for attribute in all {
-            match merged.last_mut() {
-                Some(last) if last.0 == attribute.0 => *last = attribute,
-                _ => merged.push(attribute),
-            }
-        }
-        Merged(merged)
+        Merged(last_of_each_key(all))
     }
 
     /// Adds `key` in its place in key order, unless it is there already.

@@ -4,20 +4,18 @@ use std::cell::Cell;
 use std::io::Write;
 use std::time::Duration;
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
-use serde_json::{Map, Value};
-
 use crate::config::DEFAULT_COMPRESSION_LEVEL;
 use crate::diagnostics::Diagnostics;
-use crate::entry::{ErrorReport, Payload, Record};
+use crate::entry::{ErrorReport, MergedAttributes, Payload, Record};
 use crate::pipeline::encoder::{Encoded, Encoder, Verdict};
 use crate::pipeline::stats::DropReason;
 use crate::transport::{Request, Response};
 use crate::wire::members::{type_name, write_members, SpanIds};
 use crate::wire::rfc3339_micros;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 /// The SDK's default; the only published URL, so production users should set their own.
 pub const DEFAULT_ENDPOINT: &str = "https://api-dev.luminalog.cloud/v1/logs";
@@ -69,15 +67,15 @@ struct Entry<'a> {
 /// The user's attributes, then — for a non-log entry — the reserved `ferrolog` member with
 /// the entry's type and its members in LogFlux §7 order (spec §5).
 struct Metadata<'a> {
-    attributes: Map<String, Value>,
+    attributes: MergedAttributes<'a>,
     carried: Option<&'a Record>,
 }
 
 impl Serialize for Metadata<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        for (key, value) in &self.attributes {
-            map.serialize_entry(key, value)?;
+        for (key, value) in self.attributes.iter() {
+            map.serialize_entry(key, &value)?;
         }
         if let Some(record) = self.carried {
             map.serialize_entry(RESERVED_KEY, &Carried(record))?;
@@ -94,13 +92,13 @@ struct ErrorMember<'a> {
     error_type: &'a str,
     message: &'a str,
     stack_trace: Vec<String>,
-    context: Option<Map<String, Value>>,
+    context: Option<MergedAttributes<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<&'a str>,
 }
 
 impl<'a> ErrorMember<'a> {
-    fn new(report: &'a ErrorReport, context: &Map<String, Value>) -> ErrorMember<'a> {
+    fn new(report: &'a ErrorReport, context: &MergedAttributes<'a>) -> ErrorMember<'a> {
         let error = &report.error;
         let stack_trace = error
             .frames()
@@ -170,8 +168,8 @@ impl LuminaLogEncoder {
     }
 
     fn entry<'a>(&'a self, record: &'a Record) -> Entry<'a> {
-        let mut attributes = record.merged_attributes();
-        if attributes.remove(RESERVED_KEY).is_some() {
+        let mut attributes = record.merged_view();
+        if attributes.remove(RESERVED_KEY) {
             self.attributes_dropped
                 .set(self.attributes_dropped.get() + 1);
         }
@@ -294,6 +292,7 @@ mod tests {
     use super::*;
     use crate::context::Context;
     use crate::level::Level;
+    use serde_json::Value;
     use std::sync::Arc;
 
     fn encoder(project_id: Option<&str>) -> LuminaLogEncoder {
