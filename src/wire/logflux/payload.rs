@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use smallvec::SmallVec;
 
-use crate::entry::{last_of_each_key, Attributes, EntryKind, Record};
+use crate::entry::{AttributeValue, EntryKind, MergedAttributes, Record};
 use crate::wire::members::{type_name, write_members, SpanIds};
 
 const MAX_ATTRIBUTES: usize = 50;
@@ -45,15 +45,7 @@ pub fn write_payload(
 ) {
     let (source, source_cut) = truncate(&common.source, MAX_SOURCE_CHARS);
     adjustments.values_truncated += u64::from(source_cut);
-    // JSON attributes are parsed here, on the worker; the map must outlive the borrowed view.
-    let parsed;
-    let merged = match record.attributes() {
-        Attributes::Json => {
-            parsed = record.merged_attributes();
-            Merged::from_map(&parsed)
-        }
-        _ => Merged::of_pairs(record),
-    };
+    let merged = Merged::from_view(record.merged_view());
     let merged = match record.context.trace() {
         // The payload has no trace members but a span's own (§7): an entry logged under a
         // span names it in attributes, unless the caller set those already.
@@ -79,30 +71,23 @@ type Text<'a> = Cow<'a, str>;
 
 /// Attributes of one entry, borrowed where they sit: most entries have a handful, so they
 /// stay on the stack.
-struct Merged<'a>(SmallVec<[(&'a str, Option<Text<'a>>); 8]>);
+struct Merged<'a>(SmallVec<[(Cow<'a, str>, Option<Text<'a>>); 8]>);
 
 impl<'a> Merged<'a> {
-    /// Already merged and in bytewise key order (a serde_json map is a B-tree).
-    fn from_map(map: &'a Map<String, Value>) -> Merged<'a> {
-        Merged(map.iter().map(|(k, v)| (k.as_str(), text(v))).collect())
-    }
-
-    /// The logger's context attributes with the record's own pairs on top, as
-    /// [`Record::merged_attributes`] has them, without building that map.
-    fn of_pairs(record: &'a Record) -> Merged<'a> {
-        let context = record.context.attributes();
-        let all: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = context
-            .iter()
-            .map(|(k, v)| (k.as_str(), text(v)))
-            .chain(record.pairs().map(|(k, v)| (k, Some(Cow::Borrowed(v)))))
-            .collect();
-        Merged(last_of_each_key(all))
+    /// The merged attributes as texts, in the view's bytewise key order.
+    fn from_view(view: MergedAttributes<'a>) -> Merged<'a> {
+        Merged(
+            view.into_iter()
+                .map(|(key, value)| (key, attribute_text(value)))
+                .collect(),
+        )
     }
 
     /// Adds `key` in its place in key order, unless it is there already.
     fn with_default(mut self, key: &'a str, value: String) -> Merged<'a> {
-        if let Err(at) = self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
-            self.0.insert(at, (key, Some(Cow::Owned(value))));
+        if let Err(at) = self.0.binary_search_by(|(k, _)| k.as_ref().cmp(key)) {
+            self.0
+                .insert(at, (Cow::Borrowed(key), Some(Cow::Owned(value))));
         }
         self
     }
@@ -149,6 +134,24 @@ fn text(value: &Value) -> Option<Text<'_>> {
         Value::Null => None,
         Value::String(text) => Some(Cow::Borrowed(text)),
         other => Some(Cow::Owned(other.to_string())),
+    }
+}
+
+/// An attribute's text, as [`text`] gives it for the parsed value. A JSON string without
+/// escapes is borrowed from the record; anything else is parsed, so that numbers and nesting
+/// come out in one compact spelling whichever binding wrote them.
+fn attribute_text(value: AttributeValue<'_>) -> Option<Text<'_>> {
+    match value {
+        AttributeValue::Value(value) => text(value),
+        AttributeValue::Text(text) => Some(Cow::Borrowed(text)),
+        AttributeValue::Json(raw) => match serde_json::from_str::<&str>(raw.get()) {
+            Ok(unescaped) => Some(Cow::Borrowed(unescaped)),
+            // The record's JSON was validated when it was built.
+            Err(_) => {
+                let parsed: Value = serde_json::from_str(raw.get()).unwrap_or_default();
+                text(&parsed).map(|text| Cow::Owned(text.into_owned()))
+            }
+        },
     }
 }
 
@@ -215,6 +218,7 @@ mod tests {
     use crate::entry::{MetricKind, Payload as EntryPayload};
     use crate::level::Level;
     use crate::wire::rfc3339_trimmed;
+    use serde_json::Map;
     use std::sync::Arc;
 
     const TS: u64 = 1_767_225_600_000_000_000; // 2026-01-01T00:00:00Z
@@ -300,6 +304,29 @@ mod tests {
         let mut as_json = record_of_map(record.merged_attributes());
         as_json.timestamp_ns = TS;
         assert_eq!(encode(&as_json), (json, adjustments), "both paths agree");
+    }
+
+    #[test]
+    fn json_values_travel_in_one_spelling_whoever_wrote_them() {
+        // As Go, Python, Node or a C caller might spell the same values.
+        let spellings = [
+            r#"{"big":1e21,"f":1.5,"list":[1,2],"esc":"a\"b","s":"plain","x":{"k":true}}"#,
+            r#"{"big":1e+21,"f":1.50,"list":[ 1, 2 ],"esc":"a\u0022b","s":"plain","x":{ "k" : true }}"#,
+            r#"{ "big" : 1E21 , "f" : 15e-1 , "list" : [1 ,2] , "esc" : "a\"b" , "s" : "pl\u0061in" , "x" : {"k":true} }"#,
+        ];
+        let encoded: Vec<String> = spellings
+            .iter()
+            .map(|json| encode(&record(Level::Info, "m", json)).0)
+            .collect();
+        let payload: Value = serde_json::from_str(&encoded[0]).unwrap();
+        assert_eq!(
+            payload["attributes"],
+            serde_json::json!({"big": "1e+21", "esc": "a\"b", "f": "1.5", "list": "[1,2]", "s": "plain", "x": "{\"k\":true}"})
+        );
+        assert!(
+            encoded.iter().all(|json| *json == encoded[0]),
+            "{encoded:#?}"
+        );
     }
 
     fn record_of_map(map: Map<String, Value>) -> Record {
