@@ -110,6 +110,16 @@ fn logflux_stages() {
             Record::with_pairs(Level::Info, MESSAGE, pairs.into_iter(), context.clone()).unwrap()
         })
         .collect();
+    // The same entries with their attributes as one JSON object, as the bindings give them.
+    let json_records: Vec<Record> = (0..50_000)
+        .map(|i| {
+            let attributes = format!(
+                r#"{{"request_id":"{i}","{}":"{}","status":200}}"#,
+                ROUTE.0, ROUTE.1
+            );
+            Record::with_json(Level::Info, MESSAGE, &attributes, context.clone()).unwrap()
+        })
+        .collect();
     let common = Common {
         source: "storefront".into(),
         environment: Some("prod".into()),
@@ -131,6 +141,7 @@ fn logflux_stages() {
     };
     let size = json(&records[0], &mut adjustments).0;
     let serialize = per_entry(&records, |r| drop(json(r, &mut adjustments)));
+    let serialize_json = per_entry(&json_records, |r| drop(json(r, &mut adjustments)));
     let part = |compress: bool| {
         let mut encoder = PartEncoder::new(compress);
         let mut buffer = Vec::new();
@@ -160,6 +171,11 @@ fn logflux_stages() {
         "{:<34} {:>10}",
         "serialize (v2.0 JSON)",
         format!("{serialize:.0}")
+    );
+    println!(
+        "{:<34} {:>10}",
+        "serialize, JSON attributes",
+        format!("{serialize_json:.0}")
     );
     println!(
         "{:<34} {:>10}",

@@ -34,7 +34,7 @@ impl Serialize for AttributeValue<'_> {
     }
 }
 
-pub(crate) type Attribute<'a> = (Cow<'a, str>, AttributeValue<'a>);
+type Attribute<'a> = (Cow<'a, str>, AttributeValue<'a>);
 
 /// Attributes in bytewise key order, each key once; most entries have a handful, so they stay
 /// on the stack.
@@ -59,15 +59,6 @@ impl<'a> MergedAttributes<'a> {
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, AttributeValue<'a>)> {
         self.0.iter().map(|(key, value)| (key.as_ref(), *value))
-    }
-}
-
-impl<'a> IntoIterator for MergedAttributes<'a> {
-    type Item = Attribute<'a>;
-    type IntoIter = smallvec::IntoIter<[Attribute<'a>; 8]>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
     }
 }
 
@@ -104,7 +95,9 @@ impl Record {
 }
 
 /// Sorts `all` by key, keeping of equal keys the one given last: later attributes win.
-fn last_of_each_key<K: Ord, V, A: Array<Item = (K, V)>>(mut all: SmallVec<A>) -> SmallVec<A> {
+pub(crate) fn last_of_each_key<K: Ord, V, A: Array<Item = (K, V)>>(
+    mut all: SmallVec<A>,
+) -> SmallVec<A> {
     // Stable: of equal keys the later stays last.
     all.sort_by(|a, b| a.0.cmp(&b.0));
     let mut kept = SmallVec::<A>::new();

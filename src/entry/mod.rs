@@ -24,7 +24,7 @@ use crate::level::Level;
 pub use error::ErrorReport;
 pub use json_depth::MAX_ATTRIBUTE_DEPTH;
 pub(crate) use json_depth::{parse_json_object, validate_json_object};
-pub(crate) use merged::{AttributeValue, MergedAttributes};
+pub(crate) use merged::{last_of_each_key, MergedAttributes};
 pub use payload::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
 pub use settle::FINGERPRINT_ATTRIBUTE;
 

@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
-use crate::entry::{AttributeValue, EntryKind, MergedAttributes, Record};
+use crate::entry::{last_of_each_key, Attributes, EntryKind, Record};
 use crate::wire::members::{type_name, write_members, SpanIds};
 
 const MAX_ATTRIBUTES: usize = 50;
@@ -45,7 +45,15 @@ pub fn write_payload(
 ) {
     let (source, source_cut) = truncate(&common.source, MAX_SOURCE_CHARS);
     adjustments.values_truncated += u64::from(source_cut);
-    let merged = Merged::from_view(record.merged_view());
+    // JSON attributes are parsed here, on the worker; the map must outlive the borrowed view.
+    let parsed;
+    let merged = match record.attributes() {
+        Attributes::Json => {
+            parsed = record.merged_attributes();
+            Merged::from_map(&parsed)
+        }
+        _ => Merged::of_pairs(record),
+    };
     let merged = match record.context.trace() {
         // The payload has no trace members but a span's own (§7): an entry logged under a
         // span names it in attributes, unless the caller set those already.
@@ -71,23 +79,30 @@ type Text<'a> = Cow<'a, str>;
 
 /// Attributes of one entry, borrowed where they sit: most entries have a handful, so they
 /// stay on the stack.
-struct Merged<'a>(SmallVec<[(Cow<'a, str>, Option<Text<'a>>); 8]>);
+struct Merged<'a>(SmallVec<[(&'a str, Option<Text<'a>>); 8]>);
 
 impl<'a> Merged<'a> {
-    /// The merged attributes as texts, in the view's bytewise key order.
-    fn from_view(view: MergedAttributes<'a>) -> Merged<'a> {
-        Merged(
-            view.into_iter()
-                .map(|(key, value)| (key, attribute_text(value)))
-                .collect(),
-        )
+    /// Already merged and in bytewise key order (a serde_json map is a B-tree).
+    fn from_map(map: &'a Map<String, Value>) -> Merged<'a> {
+        Merged(map.iter().map(|(k, v)| (k.as_str(), text(v))).collect())
+    }
+
+    /// The logger's context attributes with the record's own pairs on top, as
+    /// [`Record::merged_attributes`] has them, without building that map.
+    fn of_pairs(record: &'a Record) -> Merged<'a> {
+        let context = record.context.attributes();
+        let all: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = context
+            .iter()
+            .map(|(k, v)| (k.as_str(), text(v)))
+            .chain(record.pairs().map(|(k, v)| (k, Some(Cow::Borrowed(v)))))
+            .collect();
+        Merged(last_of_each_key(all))
     }
 
     /// Adds `key` in its place in key order, unless it is there already.
     fn with_default(mut self, key: &'a str, value: String) -> Merged<'a> {
-        if let Err(at) = self.0.binary_search_by(|(k, _)| k.as_ref().cmp(key)) {
-            self.0
-                .insert(at, (Cow::Borrowed(key), Some(Cow::Owned(value))));
+        if let Err(at) = self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
+            self.0.insert(at, (key, Some(Cow::Owned(value))));
         }
         self
     }
@@ -134,24 +149,6 @@ fn text(value: &Value) -> Option<Text<'_>> {
         Value::Null => None,
         Value::String(text) => Some(Cow::Borrowed(text)),
         other => Some(Cow::Owned(other.to_string())),
-    }
-}
-
-/// An attribute's text, as [`text`] gives it for the parsed value. A JSON string without
-/// escapes is borrowed from the record; anything else is parsed, so that numbers and nesting
-/// come out in one compact spelling whichever binding wrote them.
-fn attribute_text(value: AttributeValue<'_>) -> Option<Text<'_>> {
-    match value {
-        AttributeValue::Value(value) => text(value),
-        AttributeValue::Text(text) => Some(Cow::Borrowed(text)),
-        AttributeValue::Json(raw) => match serde_json::from_str::<&str>(raw.get()) {
-            Ok(unescaped) => Some(Cow::Borrowed(unescaped)),
-            // The record's JSON was validated when it was built.
-            Err(_) => {
-                let parsed: Value = serde_json::from_str(raw.get()).unwrap_or_default();
-                text(&parsed).map(|text| Cow::Owned(text.into_owned()))
-            }
-        },
     }
 }
 
@@ -218,7 +215,6 @@ mod tests {
     use crate::entry::{MetricKind, Payload as EntryPayload};
     use crate::level::Level;
     use crate::wire::rfc3339_trimmed;
-    use serde_json::Map;
     use std::sync::Arc;
 
     const TS: u64 = 1_767_225_600_000_000_000; // 2026-01-01T00:00:00Z
