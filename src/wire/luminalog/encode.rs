@@ -4,6 +4,11 @@ use std::cell::Cell;
 use std::io::Write;
 use std::time::Duration;
 
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
 use crate::config::DEFAULT_COMPRESSION_LEVEL;
 use crate::diagnostics::Diagnostics;
 use crate::entry::{ErrorReport, MergedAttributes, Payload, Record};
@@ -12,10 +17,6 @@ use crate::pipeline::stats::DropReason;
 use crate::transport::{Request, Response};
 use crate::wire::members::{type_name, write_members, SpanIds};
 use crate::wire::rfc3339_micros;
-use flate2::write::GzEncoder;
-use flate2::Compression;
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
 
 /// The SDK's default; the only published URL, so production users should set their own.
 pub const DEFAULT_ENDPOINT: &str = "https://api-dev.luminalog.cloud/v1/logs";
