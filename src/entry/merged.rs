@@ -38,7 +38,7 @@ type Attribute<'a> = (Cow<'a, str>, AttributeValue<'a>);
 
 /// Attributes in bytewise key order, each key once; most entries have a handful, so they stay
 /// on the stack.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct MergedAttributes<'a>(SmallVec<[Attribute<'a>; 8]>);
 
 impl<'a> MergedAttributes<'a> {
