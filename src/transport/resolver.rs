@@ -46,15 +46,14 @@ impl RememberingResolver {
 
     /// Forgets the answer for `url`'s host, so the next request looks it up again.
     pub fn forget(&self, url: &str) {
-        if let Some(key) = url.parse::<Uri>().ok().as_ref().and_then(host_key) {
+        if let Some(key) = url_key(url) {
             self.lock().remove(&key);
         }
     }
 
     #[cfg(test)]
     pub fn remembers(&self, url: &str) -> bool {
-        let key = url.parse::<Uri>().ok().as_ref().and_then(host_key);
-        key.is_some_and(|key| self.lock().contains_key(&key))
+        url_key(url).is_some_and(|key| self.lock().contains_key(&key))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Answers> {
@@ -65,6 +64,10 @@ impl RememberingResolver {
 /// Scheme, host and port: the port a URL leaves out depends on its scheme.
 fn host_key(uri: &Uri) -> Option<String> {
     Some(format!("{}://{}", uri.scheme_str()?, uri.authority()?))
+}
+
+fn url_key(url: &str) -> Option<String> {
+    host_key(&url.parse().ok()?)
 }
 
 impl Resolver for RememberingResolver {
