@@ -4,6 +4,7 @@ examples as written, every function and option, hooks, sampling, scopes, spans a
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 import ferrolog
 import ferrolog.logflux as logflux
 from conftest import Collector
+from ferrolog.errors import defer, log_outcome
 from ferrolog.logflux import LogLevel, Options
 
 Start = Callable[..., None]
@@ -289,6 +291,30 @@ def test_without_failsafe_a_hook_exception_reaches_the_caller(
     assert logflux.info(f"{marker} next") == ferrolog.Result.OK, "the error was raised once"
     raised, retyped, following = delivered(collector, marker)
     assert (raised["kind"], retyped["kind"], following["kind"]) == ("log", "event", "log")
+
+
+def test_a_hook_exception_is_raised_only_on_the_thread_whose_call_ran_the_hook() -> None:
+    error = RuntimeError("hook bug")
+    deferred, seen_elsewhere = threading.Event(), threading.Event()
+    raised: list[BaseException] = []
+
+    def hooked_call() -> None:
+        defer(error)  # as the hook trampoline does, on the thread of the call that ran it
+        deferred.set()
+        seen_elsewhere.wait(5.0)
+        try:
+            log_outcome("ferrolog_log", int(ferrolog.Result.OK))
+        except RuntimeError as caught:
+            raised.append(caught)
+
+    thread = threading.Thread(target=hooked_call)
+    thread.start()
+    assert deferred.wait(5.0)
+    assert log_outcome("ferrolog_log", int(ferrolog.Result.OK)) == ferrolog.Result.OK
+    seen_elsewhere.set()
+    thread.join(5.0)
+    assert raised == [error]
+    assert log_outcome("ferrolog_log", int(ferrolog.Result.OK)) == ferrolog.Result.OK
 
 
 def test_sampling_keeps_audits(start: Start, collector: Collector, marker: str) -> None:

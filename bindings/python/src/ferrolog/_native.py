@@ -125,9 +125,10 @@ def unprototyped(name: str) -> Callable[..., int]:
     """A core function for the hottest calls, called without a declared prototype and without
     releasing the GIL.
 
-    Without a prototype ctypes passes bytes and None as pointers, a c_void_p handle as itself
-    and an int as a C int, building no argument object for each: half the call's cost. Only
-    functions whose parameters are pointers and 32-bit integers may be called this way.
+    Without a prototype ctypes passes bytes and None as pointers, a handle's argument object
+    (`c_void_p.from_param`) as itself and an int as a C int, building no argument object for
+    each: half the call's cost. Only functions whose parameters are pointers and 32-bit
+    integers may be called this way.
     Keeping the GIL spares a hand-over to any other thread waiting for it on every call; the
     calls made this way never wait, except with `overflow="block"`, where a full queue holds
     the caller, and so the interpreter, for up to `block_timeout`."""

@@ -60,27 +60,21 @@ def check(call: str, result: int) -> None:
         raise FerrologError(call, result)
 
 
-class _Deferred(threading.local):
-    """An exception a before-send hook raised on this thread, for the log call that ran it to
-    raise once the core has returned: it cannot unwind through the core. The class attribute
-    answers on threads that never set one, sparing every log call a caught AttributeError."""
-
-    error: BaseException | None = None
-
-
-deferred = _Deferred()
+# Exceptions before-send hooks raised, by thread, for the log call that ran the hook to raise
+# once the core has returned: they cannot unwind through the core. Empty unless a hook failed,
+# so a log call's whole check is the truth of one dict.
+deferred: dict[int, BaseException] = {}
 
 
 def defer(error: BaseException) -> None:
-    deferred.error = error
+    deferred[threading.get_ident()] = error
 
 
 def log_outcome(call: str, result: int) -> Result:
     """The outcome of a call that sends an entry; argument errors raise, and so does an
     exception deferred by a hook the call ran."""
-    error = deferred.error
+    error = deferred.pop(threading.get_ident(), None) if deferred else None
     if error is not None:
-        deferred.error = None
         raise error
     outcome = LOG_OUTCOMES.get(result)
     if outcome is None:

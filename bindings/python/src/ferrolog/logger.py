@@ -8,10 +8,13 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from orjson import JSONEncodeError
+from orjson import dumps as _dumps
+
 from ._exceptions import error_type, exception_arrays
 from ._handle import Owned, new_handle
 from ._native import Header, Reading, lib, unprototyped
-from ._text import attributes_json, attributes_str, struct_array, text_arg
+from ._text import ORJSON_OPTIONS, attributes_json, attributes_str, struct_array, text_arg
 from .errors import LOG_OUTCOMES, Result, check, deferred, log_outcome
 from .span import Span
 
@@ -77,25 +80,33 @@ class Logger(Owned):
     def __init__(self, handle: Any, owner: Any) -> None:
         super().__init__(handle, lib.ferrolog_logger_free)
         self._owner = owner  # keeps the client running while a logger of it lives
+        # The handle as ctypes' own argument object, which an unprototyped call passes on as
+        # it is, without looking up the handle's type.
+        self._address = ctypes.c_void_p.from_param(handle.value)
 
     def log(self, level: int | str, message: str, /, **attributes: Any) -> Result:
         """Logs `message` at `level` (a number 1–8 or a level name) with `attributes`."""
         return self._log(level_number(level), message, attributes)
 
     def _log(self, level: int, message: str, attributes: Mapping[str, Any]) -> Result:
-        # The hot path of every log call: the attributes dict is the caller's own (**kwargs),
-        # passed on without being unpacked and packed again.
-        if not isinstance(message, str):
-            raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}")
-        text = message.encode()
-        data = attributes_json(attributes)
+        # The hot path of every log call, in one frame: the attributes dict is the caller's own
+        # (**kwargs), passed on without being unpacked and packed again, and orjson is called
+        # here, leaving `attributes_json` the values it refuses.
+        try:
+            text = str.encode(message)
+        except TypeError:
+            raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}") from None
+        try:
+            data = _dumps(attributes, default=str, option=ORJSON_OPTIONS) if attributes else b""
+        except JSONEncodeError:
+            data = attributes_json(attributes)
         text_len, data_len = len(text), len(data)
         if text_len > _MAX_TEXT or data_len > _MAX_TEXT:
             raise ValueError("ferrolog: a message or its attributes are 4 GiB or more")
-        result = _ferrolog_log32(self._handle, level, text, text_len, data or None, data_len)
+        result = _ferrolog_log32(self._address, level, text, text_len, data, data_len)
         # The usual answer, read here: a call to log_outcome is a tenth of the log call.
         outcome = LOG_OUTCOMES.get(result)
-        if outcome is None or deferred.error is not None:
+        if outcome is None or deferred:
             return log_outcome("ferrolog_log", result)
         return outcome
 
