@@ -3,8 +3,13 @@
 //! A lock-free segmented queue keeps the caller's cost to a few atomic operations and its
 //! memory in proportion to what it holds: an array queue sized for the entry bound would hold
 //! `queue_size` slots resident however empty it is (7 MiB at the default 65 536), outside the
-//! byte bound. Both bounds live in one counter, reserved before the push and released on pop,
-//! so a push costs one atomic add for the two of them.
+//! byte bound. A fixed ring in front of it, to spare callers the block allocations, was tried
+//! and not kept: a worker finding the ring empty and then taking from the segmented queue
+//! could take a thread's later entry before the ones it had meanwhile put in the ring, and
+//! under a flood every entry goes past the ring anyway.
+//!
+//! Both bounds live in one counter, reserved before the push and released on pop, so a push
+//! costs one atomic add for the two of them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -192,6 +197,46 @@ mod tests {
             let mut drained = Vec::new();
             queue.pop_batch(usize::MAX, &mut drained);
             assert_eq!((drained.len(), queue.len(), queue.bytes()), (50, 0, 0));
+        }
+    }
+
+    #[test]
+    fn each_thread_entries_leave_in_the_order_it_queued_them() {
+        const THREADS: usize = 4;
+        let per_thread = 3_000;
+        let queue = Queue::new(usize::MAX, usize::MAX);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let mut taken: Vec<String> = Vec::new();
+        std::thread::scope(|scope| {
+            for thread in 0..THREADS {
+                let (queue, done) = (&queue, &done);
+                scope.spawn(move || {
+                    for n in 0..per_thread {
+                        queue.try_push(record(&format!("{thread} {n}"))).unwrap();
+                    }
+                    done.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            // The worker's side, taking small batches while the callers push.
+            while done.load(Ordering::SeqCst) < THREADS || queue.len() > 0 {
+                let mut batch = Vec::new();
+                queue.pop_batch(37, &mut batch);
+                taken.extend(batch.iter().map(|r| r.message().to_owned()));
+            }
+        });
+        assert_eq!(taken.len(), THREADS * per_thread);
+        for thread in 0..THREADS {
+            let prefix = format!("{thread} ");
+            let sequence: Vec<usize> = taken
+                .iter()
+                .filter_map(|m| m.strip_prefix(&prefix))
+                .map(|n| n.parse().unwrap())
+                .collect();
+            assert_eq!(
+                sequence,
+                (0..per_thread).collect::<Vec<_>>(),
+                "thread {thread}"
+            );
         }
     }
 }
