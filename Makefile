@@ -66,5 +66,5 @@ fmt-check:
 # hundred cases each). FUZZ_CASES cases per property; optimized, so more fit in the time.
 FUZZ_CASES ?= 100000
 fuzz:
-	FERROLOG_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release --test fuzz_ffi
+	FERROLOG_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release --test fuzz_ffi --test fuzz_typed
 	FERROLOG_FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --release -p ferrolog-collector --test fuzz_decoders

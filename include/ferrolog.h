@@ -69,6 +69,37 @@
  */
 #define FERROLOG_HEADER_LOGFLUX 2
 
+/**
+ * The kinds of a typed attribute's value, and the `ferrolog_value` member each reads: for
+ * text, `text_len`.
+ */
+#define FERROLOG_VALUE_TEXT 1
+
+/**
+ * `integer`.
+ */
+#define FERROLOG_VALUE_INT 2
+
+/**
+ * `unsigned_integer`.
+ */
+#define FERROLOG_VALUE_UINT 3
+
+/**
+ * `real`.
+ */
+#define FERROLOG_VALUE_FLOAT 4
+
+/**
+ * `boolean`.
+ */
+#define FERROLOG_VALUE_BOOL 5
+
+/**
+ * None.
+ */
+#define FERROLOG_VALUE_NULL 6
+
 typedef enum {
   /**
    * Success; for a log call, the entry was accepted.
@@ -225,6 +256,48 @@ typedef struct {
   ferrolog_str name;
   ferrolog_str value;
 } ferrolog_header;
+
+/**
+ * A typed attribute's value: the member its `kind` names is the one read.
+ */
+typedef union {
+  /**
+   * `FERROLOG_VALUE_TEXT`: the text's length in bytes; the text itself lies in the call's
+   * `text`, right after the key.
+   */
+  size_t text_len;
+  /**
+   * `FERROLOG_VALUE_INT`.
+   */
+  int64_t integer;
+  /**
+   * `FERROLOG_VALUE_UINT`.
+   */
+  uint64_t unsigned_integer;
+  /**
+   * `FERROLOG_VALUE_FLOAT`; NaN and the infinities are sent as null.
+   */
+  double real;
+  /**
+   * `FERROLOG_VALUE_BOOL`: 0 is false, anything else true.
+   */
+  uint8_t boolean;
+} ferrolog_value;
+
+/**
+ * One attribute of `ferrolog_log_typed`. `FERROLOG_VALUE_NULL` reads no member of `value`.
+ */
+typedef struct {
+  /**
+   * The key's length in bytes; the key itself lies in the call's `text`.
+   */
+  size_t key_len;
+  /**
+   * One of the `FERROLOG_VALUE_` kinds.
+   */
+  int32_t kind;
+  ferrolog_value value;
+} ferrolog_typed_attribute;
 
 #ifdef __cplusplus
 extern "C" {
@@ -684,6 +757,23 @@ ferrolog_result ferrolog_stats_json(const ferrolog_stats *stats,
                                     size_t *needed);
 
 void ferrolog_stats_free(ferrolog_stats *stats);
+
+/**
+ * Logs `message` at `level` with `count` typed attributes. Their keys and text values lie
+ * back to back in `text`, in table order: the first key, its value if that is text, the next
+ * key, and so on; their lengths must add up to `text_len`. Each key and text value must be
+ * UTF-8 on its own. Results as `ferrolog_log`, and `FERROLOG_INVALID_ARGUMENT` for an
+ * unknown kind or lengths that do not add up. A call below the minimum level returns
+ * `FERROLOG_FILTERED` at once, without reading its other arguments.
+ */
+ferrolog_result ferrolog_log_typed(const ferrolog_logger *logger,
+                                   int32_t level,
+                                   const char *message,
+                                   size_t message_len,
+                                   const ferrolog_typed_attribute *attributes,
+                                   size_t count,
+                                   const char *text,
+                                   size_t text_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -13,7 +13,7 @@ use crate::config::{Config, ConfigError};
 use crate::context::Context;
 use crate::diagnostics::{self, Diagnostics};
 use crate::entry::{
-    now_unix_nanos, parse_json_object, EntryKind, ErrorReport, Payload, Record, RecordError,
+    now_unix_nanos, parse_json_object, EntryKind, ErrorReport, Payload, Record, RecordError, Scalar,
 };
 use crate::fork::Forkable;
 use crate::hooks::{HookGate, Hooked, Hooks};
@@ -547,10 +547,22 @@ impl Logger {
         message: &[u8],
         attributes: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
     ) -> Result<LogStatus, RecordError> {
+        let scalars = attributes.map(|(key, value)| (key, Scalar::Text(value)));
+        self.log_utf8_scalars(level, message, scalars)
+    }
+
+    /// As [`Logger::log_utf8_pairs`], with values of any scalar type: numbers and bools stay
+    /// numbers and bools, and no JSON is written or checked on the caller's thread.
+    pub fn log_utf8_scalars<'a>(
+        &self,
+        level: Level,
+        message: &[u8],
+        attributes: impl Iterator<Item = (&'a [u8], Scalar<'a>)> + Clone,
+    ) -> Result<LogStatus, RecordError> {
         if !self.enabled(level) {
             return Ok(LogStatus::Filtered);
         }
-        self.submit(|context| Record::with_utf8_pairs(level, message, attributes, context))
+        self.submit(|context| Record::with_utf8_scalars(level, message, attributes, context))
     }
 
     /// Logs with attributes given as one JSON object; an empty string means none.

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use smallvec::{Array, SmallVec};
 
-use super::{Attributes, Record};
+use super::{Attributes, PairValue, Record};
 
 /// One attribute's value, wherever it sits.
 #[derive(Clone, Copy, Debug)]
@@ -22,6 +22,8 @@ pub(crate) enum AttributeValue<'a> {
     Json(&'a RawValue),
     /// The record's own, given as a string pair.
     Text(&'a str),
+    /// The record's own, given as a scalar: its JSON, as the record wrote it.
+    Literal(&'a str),
 }
 
 impl Serialize for AttributeValue<'_> {
@@ -30,6 +32,10 @@ impl Serialize for AttributeValue<'_> {
             AttributeValue::Value(value) => value.serialize(serializer),
             AttributeValue::Json(raw) => raw.serialize(serializer),
             AttributeValue::Text(text) => text.serialize(serializer),
+            // Written by the record as one JSON scalar, so it always reads back as one.
+            AttributeValue::Literal(literal) => serde_json::from_str::<&RawValue>(literal)
+                .map_err(serde::ser::Error::custom)?
+                .serialize(serializer),
         }
     }
 }
@@ -80,10 +86,13 @@ impl Record {
         let mut all: SmallVec<[Attribute<'_>; 8]> = inherited.collect();
         match &self.attributes {
             Attributes::None => {}
-            Attributes::Pairs(_) => all.extend(
-                self.pairs()
-                    .map(|(key, value)| (Cow::Borrowed(key), AttributeValue::Text(value))),
-            ),
+            Attributes::Pairs(_) => all.extend(self.pairs().map(|(key, value)| {
+                let value = match value {
+                    PairValue::Text(text) => AttributeValue::Text(text),
+                    PairValue::Literal(literal) => AttributeValue::Literal(literal),
+                };
+                (Cow::Borrowed(key), value)
+            })),
             // Validated as one object when the record was built.
             Attributes::Json => {
                 let mut json = serde_json::Deserializer::from_str(self.after_message());
@@ -163,6 +172,7 @@ mod tests {
 
     use super::*;
     use crate::context::Context;
+    use crate::entry::Scalar;
     use crate::level::Level;
 
     fn context(attributes: Value) -> Arc<Context> {
@@ -195,6 +205,21 @@ mod tests {
             )
             .unwrap(),
             Record::with_json(Level::Info, "none", "", Arc::clone(&inherited)).unwrap(),
+            Record::with_utf8_scalars(
+                Level::Info,
+                b"scalars",
+                [
+                    (&b"user"[..], Scalar::Text(b"u-6")),
+                    (b"n", Scalar::Float(0.25)),
+                    (b"big", Scalar::Uint(u64::MAX)),
+                    (b"neg", Scalar::Int(i64::MIN)),
+                    (b"on", Scalar::Bool(true)),
+                    (b"nothing", Scalar::Null),
+                ]
+                .into_iter(),
+                Arc::clone(&inherited),
+            )
+            .unwrap(),
         ];
         for record in &records {
             assert_eq!(

@@ -9,6 +9,7 @@ mod error;
 mod json_depth;
 mod merged;
 mod payload;
+mod scalar;
 mod settle;
 
 use std::sync::Arc;
@@ -26,6 +27,8 @@ pub use json_depth::MAX_ATTRIBUTE_DEPTH;
 pub(crate) use json_depth::{parse_json_object, validate_json_object};
 pub(crate) use merged::{last_of_each_key, MergedAttributes};
 pub use payload::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
+use scalar::Literals;
+pub use scalar::{PairValue, Scalar};
 pub use settle::FINGERPRINT_ATTRIBUTE;
 
 /// The seven entry types; the numbers are LogFlux's `X-LF-Entry-Type` and part of the C ABI.
@@ -66,8 +69,9 @@ impl EntryKind {
 pub enum Attributes {
     #[default]
     None,
-    /// String keys and values packed after the message in [`Record`]'s text buffer. The
-    /// usual handful of spans sits inline, so a record costs one allocation, not two.
+    /// Keys and values, strings or scalars' JSON, packed after the message in [`Record`]'s
+    /// text buffer. The usual handful of spans sits inline, so a record costs one
+    /// allocation, not two.
     Pairs(SmallVec<[PairSpan; INLINE_PAIRS]>),
     /// A JSON object, validated on the caller's thread and parsed on the worker. Its text
     /// follows the message in [`Record`]'s text buffer (see [`Record::json_attributes`]).
@@ -83,6 +87,15 @@ const INLINE_PAIRS: usize = 4;
 pub struct PairSpan {
     key_end: u32,
     value_end: u32,
+    form: ValueForm,
+}
+
+/// How a pair's value text reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ValueForm {
+    Text,
+    /// JSON of a scalar (see [`PairValue::Literal`]).
+    Literal,
 }
 
 /// One entry on its way to the worker.
@@ -115,27 +128,48 @@ pub enum RecordError {
 type Packed = (Vec<u8>, SmallVec<[PairSpan; INLINE_PAIRS]>);
 
 /// Copies the message and then each key and value into one buffer sized up front, so a record
-/// costs one allocation however many pairs it has. The pairs are walked twice: to size, to fill.
+/// costs one allocation however many pairs it has. The pairs are walked twice: to size (writing
+/// the non-text values' JSON aside, on the stack), then to fill.
 fn pack<'a>(
     message: &[u8],
-    pairs: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+    pairs: impl Iterator<Item = (&'a [u8], Scalar<'a>)> + Clone,
 ) -> Result<Packed, RecordError> {
-    let total = pairs.clone().fold(message.len(), |n, (k, v)| {
-        n.saturating_add(k.len() + v.len())
-    });
+    let mut literals = Literals::default();
+    let mut total = message.len();
+    for (key, value) in pairs.clone() {
+        let text = match value {
+            Scalar::Text(text) => text.len(),
+            _ => 0,
+        };
+        total = total.saturating_add(key.len()).saturating_add(text);
+        literals.push(value);
+    }
+    let total = total.saturating_add(literals.len());
     if total > u32::MAX as usize {
         return Err(RecordError::TooLarge);
     }
     let mut text = Vec::with_capacity(total);
     text.extend_from_slice(message);
+    let mut literal = 0;
     let spans = pairs
         .map(|(key, value)| {
             text.extend_from_slice(key);
             let key_end = text.len() as u32;
-            text.extend_from_slice(value);
+            let form = match value {
+                Scalar::Text(value) => {
+                    text.extend_from_slice(value);
+                    ValueForm::Text
+                }
+                _ => {
+                    text.extend_from_slice(literals.get(literal));
+                    literal += 1;
+                    ValueForm::Literal
+                }
+            };
             PairSpan {
                 key_end,
                 value_end: text.len() as u32,
+                form,
             }
         })
         .collect();
@@ -156,21 +190,23 @@ impl Record {
         pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
         context: Arc<Context>,
     ) -> Result<Record, RecordError> {
-        let bytes = pairs.map(|(k, v)| (k.as_bytes(), v.as_bytes()));
+        let bytes = pairs.map(|(k, v)| (k.as_bytes(), Scalar::Text(v.as_bytes())));
         let (packed, spans) = pack(message.as_bytes(), bytes)?;
-        // SAFETY: every piece was a `&str`, and a concatenation of UTF-8 strings is UTF-8.
+        // SAFETY: every piece was a `&str` or JSON text, and a concatenation of UTF-8 strings
+        // is UTF-8.
         let text = unsafe { String::from_utf8_unchecked(packed) };
         Ok(Record::assemble(level, text, message.len(), spans, context))
     }
 
-    /// A record from byte strings that must each be UTF-8, as they come from C. The bytes are
-    /// packed first and checked in one pass: the whole buffer must be UTF-8 and every piece
-    /// must start on a character boundary, which holds exactly when every piece is UTF-8 on
-    /// its own. One pass over the buffer is several times cheaper than one per short piece.
-    pub fn with_utf8_pairs<'a>(
+    /// A record from byte strings that must each be UTF-8, as they come from C, and other
+    /// scalars. The bytes are packed first and checked in one pass: the whole buffer must be
+    /// UTF-8 and every piece must start on a character boundary, which holds exactly when
+    /// every piece is UTF-8 on its own. One pass over the buffer is several times cheaper than
+    /// one per short piece.
+    pub fn with_utf8_scalars<'a>(
         level: Level,
         message: &[u8],
-        pairs: impl Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+        pairs: impl Iterator<Item = (&'a [u8], Scalar<'a>)> + Clone,
         context: Arc<Context>,
     ) -> Result<Record, RecordError> {
         let (packed, spans) = pack(message, pairs)?;
@@ -222,7 +258,7 @@ impl Record {
     }
 
     /// As [`Record::with_json`] from byte strings that must each be UTF-8, as they come from C:
-    /// packed first and checked in one pass, as [`Record::with_utf8_pairs`] does.
+    /// packed first and checked in one pass, as [`Record::with_utf8_scalars`] does.
     pub fn with_utf8_json(
         level: Level,
         message: &[u8],
@@ -317,8 +353,8 @@ impl Record {
         &self.text[self.message_len as usize..]
     }
 
-    /// The string pairs, in the order the caller gave them (empty for JSON attributes).
-    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+    /// The pairs, in the order the caller gave them (empty for JSON attributes).
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, PairValue<'_>)> {
         let spans: &[PairSpan] = match &self.attributes {
             Attributes::Pairs(spans) => spans,
             _ => &[],
@@ -326,8 +362,12 @@ impl Record {
         let mut start = self.message_len as usize;
         spans.iter().map(move |span| {
             let key = &self.text[start..span.key_end as usize];
-            let value = &self.text[span.key_end as usize..span.value_end as usize];
+            let text = &self.text[span.key_end as usize..span.value_end as usize];
             start = span.value_end as usize;
+            let value = match span.form {
+                ValueForm::Text => PairValue::Text(text),
+                ValueForm::Literal => PairValue::Literal(text),
+            };
             (key, value)
         })
     }
@@ -339,7 +379,7 @@ impl Record {
             Attributes::None => {}
             Attributes::Pairs(_) => {
                 for (key, value) in self.pairs() {
-                    merged.insert(key.to_owned(), Value::String(value.to_owned()));
+                    merged.insert(key.to_owned(), value.to_value());
                 }
             }
             // Validated as one object when the record was built.
@@ -419,37 +459,36 @@ mod tests {
         let record =
             Record::with_pairs(Level::Info, "héllo", pairs.iter().copied(), context()).unwrap();
         assert_eq!(record.message(), "héllo");
-        let back: Vec<(&str, &str)> = record.pairs().collect();
-        assert_eq!(back, pairs);
+        let back: Vec<(&str, PairValue)> = record.pairs().collect();
+        let given: Vec<(&str, PairValue)> = pairs
+            .iter()
+            .map(|&(key, value)| (key, PairValue::Text(value)))
+            .collect();
+        assert_eq!(back, given);
+    }
+
+    /// A record from string pairs given as bytes, as they come from C.
+    fn from_bytes(message: &[u8], pairs: &[(&[u8], &[u8])]) -> Result<Record, RecordError> {
+        let scalars = pairs.iter().map(|&(k, v)| (k, Scalar::Text(v)));
+        Record::with_utf8_scalars(Level::Info, message, scalars, context())
     }
 
     #[test]
     fn byte_pairs_are_checked_piece_by_piece() {
-        let ok = Record::with_utf8_pairs(
-            Level::Info,
-            "né".as_bytes(),
-            [("clé".as_bytes(), "värde".as_bytes())].into_iter(),
-            context(),
-        )
-        .unwrap();
-        assert_eq!(ok.pairs().collect::<Vec<_>>(), [("clé", "värde")]);
+        let ok = from_bytes("né".as_bytes(), &[("clé".as_bytes(), "värde".as_bytes())]).unwrap();
+        assert_eq!(
+            ok.pairs().collect::<Vec<_>>(),
+            [("clé", PairValue::Text("värde"))]
+        );
         // "é" is C3 A9: split across key and value, the buffer is UTF-8 but neither piece is.
-        let split = Record::with_utf8_pairs(
-            Level::Info,
-            b"m",
-            [(&b"k\xC3"[..], &b"\xA9v"[..])].into_iter(),
-            context(),
-        );
+        let split = from_bytes(b"m", &[(b"k\xC3", b"\xA9v")]);
         assert_eq!(split.unwrap_err(), RecordError::InvalidUtf8);
-        let split_message = Record::with_utf8_pairs(
-            Level::Info,
-            b"m\xC3",
-            [(&b"\xA9"[..], &b"v"[..])].into_iter(),
-            context(),
-        );
+        let split_message = from_bytes(b"m\xC3", &[(b"\xA9", b"v")]);
         assert_eq!(split_message.unwrap_err(), RecordError::InvalidUtf8);
-        let invalid = Record::with_utf8_pairs(Level::Info, b"\xFF", std::iter::empty(), context());
-        assert_eq!(invalid.unwrap_err(), RecordError::InvalidUtf8);
+        assert_eq!(
+            from_bytes(b"\xFF", &[]).unwrap_err(),
+            RecordError::InvalidUtf8
+        );
     }
 
     #[test]
@@ -544,6 +583,47 @@ mod tests {
                 .cloned()
                 .unwrap()
         );
+    }
+
+    #[test]
+    fn scalar_values_are_packed_as_their_json_beside_text() {
+        let given = [
+            (&b"n"[..], Scalar::Int(-3)),
+            (b"s", Scalar::Text("tëxt".as_bytes())),
+            (b"u", Scalar::Uint(7)),
+            (b"f", Scalar::Float(2.5)),
+            (b"b", Scalar::Bool(false)),
+            (b"z", Scalar::Null),
+        ];
+        let record =
+            Record::with_utf8_scalars(Level::Info, b"m", given.into_iter(), context()).unwrap();
+        assert_eq!(
+            record.pairs().collect::<Vec<_>>(),
+            [
+                ("n", PairValue::Literal("-3")),
+                ("s", PairValue::Text("tëxt")),
+                ("u", PairValue::Literal("7")),
+                ("f", PairValue::Literal("2.5")),
+                ("b", PairValue::Literal("false")),
+                ("z", PairValue::Literal("null")),
+            ]
+        );
+        // Sized exactly: the buffer is the message and every piece, nothing more.
+        assert_eq!(
+            record.text.len(),
+            "m".len() + "n-3stëxtu7f2.5bfalseznull".len()
+        );
+        assert_eq!(
+            Value::Object(record.merged_attributes()),
+            serde_json::json!({"n": -3, "s": "tëxt", "u": 7, "f": 2.5, "b": false, "z": null})
+        );
+    }
+
+    #[test]
+    fn scalar_text_is_held_to_utf8_like_pairs() {
+        let invalid = [(&b"k"[..], Scalar::Text(b"\xFF")), (b"n", Scalar::Int(1))];
+        let refused = Record::with_utf8_scalars(Level::Info, b"m", invalid.into_iter(), context());
+        assert_eq!(refused.unwrap_err(), RecordError::InvalidUtf8);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{Attributes, Payload, Record};
+use super::{Attributes, PairValue, Payload, Record};
 use crate::scrub::Scrubber;
 
 /// The attribute a captured error's fingerprint travels in, so a receiver can group by it.
@@ -51,9 +51,15 @@ impl Record {
         let message_clean = matches!(scrubber.scrub_text(self.message()), Cow::Borrowed(_));
         let own_clean = match &self.attributes {
             Attributes::None => true,
+            // A scalar's JSON is clean unless a sensitive key redacts it whole, as for JSON.
             Attributes::Pairs(_) => self.pairs().all(|(key, value)| {
                 !scrubber.is_sensitive_key(key)
-                    && matches!(scrubber.scrub_text(value), Cow::Borrowed(_))
+                    && match value {
+                        PairValue::Text(text) => {
+                            matches!(scrubber.scrub_text(text), Cow::Borrowed(_))
+                        }
+                        PairValue::Literal(_) => true,
+                    }
             }),
             Attributes::Json => scrubber.json_is_clean(self.after_message()),
         };
@@ -63,5 +69,52 @@ impl Record {
             .iter()
             .all(|(key, value)| scrubber.is_clean(key, value));
         message_clean && own_clean && inherited_clean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::entry::Scalar;
+    use crate::level::Level;
+    use crate::scrub::ScrubOptions;
+
+    fn scalars(pairs: &[(&str, Scalar)]) -> Record {
+        let pairs = pairs.iter().map(|&(key, value)| (key.as_bytes(), value));
+        Record::with_utf8_scalars(Level::Info, b"m", pairs, Arc::default()).unwrap()
+    }
+
+    #[test]
+    fn a_scalar_under_a_sensitive_key_is_redacted_whole_and_text_is_scrubbed() {
+        let scrubber = Scrubber::new(ScrubOptions::default());
+        let record = scalars(&[
+            ("password", Scalar::Int(1234)),
+            ("count", Scalar::Uint(5)),
+            ("note", Scalar::Text(b"mail a@example.com")),
+        ]);
+        let settled = record.settled(Some(&scrubber));
+        assert_eq!(
+            Value::Object(settled.merged_attributes()),
+            json!({"password": "[REDACTED]", "count": 5, "note": "mail [REDACTED:email]"})
+        );
+    }
+
+    #[test]
+    fn clean_scalars_are_left_as_they_were_given() {
+        let scrubber = Scrubber::new(ScrubOptions::default());
+        let record = scalars(&[("status", Scalar::Int(200)), ("ok", Scalar::Bool(true))]);
+        let settled = record.settled(Some(&scrubber));
+        assert!(matches!(settled.attributes(), Attributes::Pairs(_)));
+        assert_eq!(
+            settled.pairs().collect::<Vec<_>>(),
+            [
+                ("status", PairValue::Literal("200")),
+                ("ok", PairValue::Literal("true"))
+            ]
+        );
     }
 }

@@ -97,7 +97,7 @@ unsafe fn attribute_bytes<'a>(
 
 /// The shape every log call shares: the logger, then the level gate — so a call below the
 /// minimum level reads none of its other arguments — then the call's own arguments.
-fn log_call(
+pub(super) fn log_call(
     logger: *const ferrolog_logger,
     level: i32,
     log: impl FnOnce(&Logger, Level) -> Result<LogStatus, ferrolog_result>,

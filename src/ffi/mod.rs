@@ -28,6 +28,7 @@ mod result;
 mod scope;
 mod spans;
 mod stats;
+mod typed;
 
 pub use capture::*;
 pub use client::*;
@@ -42,6 +43,7 @@ pub use result::*;
 pub use scope::*;
 pub use spans::*;
 pub use stats::*;
+pub use typed::*;
 
 /// Runs an export's body, turning a panic into `$on_panic`.
 macro_rules! boundary {

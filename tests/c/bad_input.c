@@ -101,6 +101,13 @@ static void test_null_arguments(ferrolog_config *config, ferrolog_client *client
     CHECK_NULL_ARGUMENT(ferrolog_log_kv(NULL, FERROLOG_LEVEL_INFO, S("m"), NULL, 0));
     CHECK_NULL_ARGUMENT(ferrolog_log_kv(logger, FERROLOG_LEVEL_INFO, NULL, 1, NULL, 0));
     CHECK_NULL_ARGUMENT(ferrolog_log_kv(logger, FERROLOG_LEVEL_INFO, S("m"), NULL, 1));
+    ferrolog_typed_attribute typed[1];
+    memset(typed, 0, sizeof typed);
+    typed[0].key_len = 1;
+    typed[0].kind = FERROLOG_VALUE_BOOL;
+    CHECK_NULL_ARGUMENT(ferrolog_log_typed(NULL, FERROLOG_LEVEL_INFO, S("m"), typed, 1, S("k")));
+    CHECK_NULL_ARGUMENT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), NULL, 1, S("k")));
+    CHECK_NULL_ARGUMENT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 1, NULL, 1));
     CHECK(!ferrolog_logger_enabled(NULL, FERROLOG_LEVEL_INFO));
     CHECK_NULL_ARGUMENT(ferrolog_logger_child(NULL, S("{}"), &logger_out));
     CHECK_NULL_ARGUMENT(ferrolog_logger_child(logger, NULL, 2, &logger_out));
@@ -208,6 +215,17 @@ static void test_invalid_utf8(ferrolog_config *config, ferrolog_logger *logger,
                      FERROLOG_INVALID_UTF8);
         CHECK_RESULT(ferrolog_log_kv(logger, FERROLOG_LEVEL_INFO, S("m"), bad_value, 1),
                      FERROLOG_INVALID_UTF8);
+        ferrolog_typed_attribute typed[1];
+        memset(typed, 0, sizeof typed);
+        typed[0].key_len = len;
+        typed[0].kind = FERROLOG_VALUE_INT;
+        CHECK_RESULT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 1, bad, len),
+                     FERROLOG_INVALID_UTF8);
+        typed[0].key_len = 0;
+        typed[0].kind = FERROLOG_VALUE_TEXT;
+        typed[0].value.text_len = len;
+        CHECK_RESULT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 1, bad, len),
+                     FERROLOG_INVALID_UTF8);
         CHECK_RESULT(ferrolog_logger_child(logger, json, (size_t)json_len, &child),
                      FERROLOG_INVALID_UTF8);
         CHECK_RESULT(ferrolog_logger_child_kv(logger, bad_key, 1, &child), FERROLOG_INVALID_UTF8);
@@ -246,6 +264,39 @@ static void test_split_characters(ferrolog_logger *logger) {
         CHECK_RESULT(ferrolog_logger_child_kv(logger, cases[i].attributes, 2, &child),
                      FERROLOG_INVALID_UTF8);
         CHECK(child == NULL);
+    }
+    check_context(NULL);
+}
+
+/* A table the text does not match, or with a kind the ABI does not know. */
+static void test_typed_tables(ferrolog_logger *logger) {
+    ferrolog_typed_attribute typed[2];
+    memset(typed, 0, sizeof typed);
+    typed[0].key_len = 1;
+    typed[0].kind = FERROLOG_VALUE_TEXT;
+    typed[0].value.text_len = 2;
+    typed[1].key_len = 1;
+    typed[1].kind = FERROLOG_VALUE_FLOAT;
+    typed[1].value.real = 1.5;
+    CHECK_RESULT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 2, S("kvvk")),
+                 FERROLOG_OK);
+    check_context("text longer than the table");
+    CHECK_RESULT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 2, S("kvvk!")),
+                 FERROLOG_INVALID_ARGUMENT);
+    check_context("text shorter than the table");
+    CHECK_RESULT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 2, S("kvv")),
+                 FERROLOG_INVALID_ARGUMENT);
+    check_context("a text length past the end");
+    typed[0].value.text_len = SIZE_MAX;
+    CHECK_RESULT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 2, S("kvvk")),
+                 FERROLOG_INVALID_ARGUMENT);
+    check_context("unknown kinds");
+    const int32_t unknown[] = {0, 7, -1, INT32_MAX};
+    typed[0].value.text_len = 2;
+    for (size_t i = 0; i < COUNT(unknown); i++) {
+        typed[1].kind = unknown[i];
+        CHECK_RESULT(ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("m"), typed, 2, S("kvvk")),
+                     FERROLOG_INVALID_ARGUMENT);
     }
     check_context(NULL);
 }
@@ -468,6 +519,7 @@ int main(void) {
     test_empty_strings(config, logger, stats);
     test_invalid_utf8(config, logger, stats);
     test_split_characters(logger);
+    test_typed_tables(logger);
     test_malformed_json(logger);
     test_nesting_depth(logger);
     test_levels(client, logger);

@@ -1,6 +1,6 @@
 /*
- * The path a user takes: configure, log through a logger tree at several levels with JSON and
- * key/value attributes, filter by level, flush, read the stats, then find every entry at the
+ * The path a user takes: configure, log through a logger tree at several levels with JSON,
+ * key/value and typed attributes, filter by level, flush, read the stats, then find every entry at the
  * collector with its level and merged attributes. run.sh also builds this file as C++ to prove
  * the header works there, so it keeps to the common subset of C11 and C++17.
  */
@@ -91,7 +91,35 @@ static void make_loggers(const ferrolog_client *client, struct loggers *loggers)
                  FERROLOG_OK);
 }
 
-/* Seven entries through all three loggers, at every level and both attribute forms. */
+/* Typed attributes: keys and text values back to back in one text, in table order. */
+static ferrolog_result log_typed(const ferrolog_logger *logger, const char *text) {
+    char message[256];
+    int length = snprintf(message, sizeof message, "%s %s", run_tag, text);
+    static const char texts[] = "status" "ratio" "max" "ok" "none" "route" "/api/orders";
+    ferrolog_typed_attribute table[6];
+    memset(table, 0, sizeof table);
+    table[0].key_len = strlen("status");
+    table[0].kind = FERROLOG_VALUE_INT;
+    table[0].value.integer = -200;
+    table[1].key_len = strlen("ratio");
+    table[1].kind = FERROLOG_VALUE_FLOAT;
+    table[1].value.real = 0.25;
+    table[2].key_len = strlen("max");
+    table[2].kind = FERROLOG_VALUE_UINT;
+    table[2].value.unsigned_integer = UINT64_MAX;
+    table[3].key_len = strlen("ok");
+    table[3].kind = FERROLOG_VALUE_BOOL;
+    table[3].value.boolean = 1;
+    table[4].key_len = strlen("none");
+    table[4].kind = FERROLOG_VALUE_NULL;
+    table[5].key_len = strlen("route");
+    table[5].kind = FERROLOG_VALUE_TEXT;
+    table[5].value.text_len = strlen("/api/orders");
+    return ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, message, (size_t)length, table,
+                              COUNT(table), texts, strlen(texts));
+}
+
+/* Eight entries through all three loggers, at every level and every attribute form. */
 static void log_entries(const struct loggers *loggers) {
     CHECK_RESULT(log_json(loggers->root, FERROLOG_LEVEL_INFO, "root info",
                           "{\"count\":3,\"ok\":true}"),
@@ -112,6 +140,7 @@ static void log_entries(const struct loggers *loggers) {
     CHECK_RESULT(ferrolog_log_kv(loggers->grandchild, FERROLOG_LEVEL_ERROR, message,
                                  (size_t)length, utf8_attributes, COUNT(utf8_attributes)),
                  FERROLOG_OK);
+    CHECK_RESULT(log_typed(loggers->grandchild, "grandchild typed"), FERROLOG_OK);
 }
 
 /* Raises the minimum level, checks what passes, and lowers it again; one entry gets through. */
@@ -170,6 +199,10 @@ static void check_collector(uint64_t accepted) {
     expect_entry(lines, 4, "grandchild error — Zürich ✓",
                  "{\"build\":7,\"city\":\"Zürich\",\"greeting\":\"こんにちは\",\"region\":\"us\","
                  "\"request_id\":\"req-1\",\"service\":\"checkout\"}");
+    expect_entry(lines, 7, "grandchild typed",
+                 "{\"build\":7,\"max\":18446744073709551615,\"none\":null,\"ok\":true,"
+                 "\"ratio\":0.25,\"region\":\"us\",\"request_id\":\"req-1\","
+                 "\"route\":\"/api/orders\",\"service\":\"checkout\",\"status\":-200}");
     CHECK(strstr(lines, "filtered") == NULL);
     free(lines);
 }
@@ -205,7 +238,7 @@ int main(void) {
 
     log_entries(&loggers);
     check_level_gate(client, &loggers);
-    const uint64_t accepted = 7 + 1; /* log_entries' and the one that passed the gate */
+    const uint64_t accepted = 8 + 1; /* log_entries' and the one that passed the gate */
     check_delivered(client, accepted);
     check_collector(accepted);
     check_shutdown(client, &loggers, accepted);

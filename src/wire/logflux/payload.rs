@@ -7,7 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
-use crate::entry::{last_of_each_key, Attributes, EntryKind, Record};
+use crate::entry::{last_of_each_key, Attributes, EntryKind, PairValue, Record};
 use crate::wire::members::{type_name, write_members, SpanIds};
 
 const MAX_ATTRIBUTES: usize = 50;
@@ -94,7 +94,7 @@ impl<'a> Merged<'a> {
         let all: SmallVec<[(&'a str, Option<Text<'a>>); 8]> = context
             .iter()
             .map(|(k, v)| (k.as_str(), text(v)))
-            .chain(record.pairs().map(|(k, v)| (k, Some(Cow::Borrowed(v)))))
+            .chain(record.pairs().map(|(k, v)| (k, pair_text(v))))
             .collect();
         Merged(last_of_each_key(all))
     }
@@ -149,6 +149,14 @@ fn text(value: &Value) -> Option<Text<'_>> {
         Value::Null => None,
         Value::String(text) => Some(Cow::Borrowed(text)),
         other => Some(Cow::Owned(other.to_string())),
+    }
+}
+
+/// As [`text`], for a record's own pair.
+fn pair_text(value: PairValue<'_>) -> Option<Text<'_>> {
+    match value {
+        PairValue::Literal("null") => None,
+        value => Some(Cow::Borrowed(value.as_text())),
     }
 }
 
@@ -212,7 +220,7 @@ fn truncate(text: &str, max: usize) -> (&str, bool) {
 mod tests {
     use super::*;
     use crate::context::Context;
-    use crate::entry::{MetricKind, Payload as EntryPayload};
+    use crate::entry::{MetricKind, Payload as EntryPayload, Scalar};
     use crate::level::Level;
     use crate::wire::rfc3339_trimmed;
     use std::sync::Arc;
@@ -300,6 +308,31 @@ mod tests {
         let mut as_json = record_of_map(record.merged_attributes());
         as_json.timestamp_ns = TS;
         assert_eq!(encode(&as_json), (json, adjustments), "both paths agree");
+    }
+
+    #[test]
+    fn scalar_pairs_travel_as_their_json_object_would() {
+        let pairs = [
+            (&b"n"[..], Scalar::Int(-7)),
+            (b"f", Scalar::Float(1.5)),
+            (b"ok", Scalar::Bool(false)),
+            (b"gone", Scalar::Null),
+            (b"s", Scalar::Text(b"plain")),
+        ];
+        let mut record =
+            Record::with_utf8_scalars(Level::Info, b"m", pairs.into_iter(), Arc::default())
+                .unwrap();
+        record.timestamp_ns = TS;
+        let (json, _) = encode(&record);
+        let payload: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            payload["attributes"],
+            serde_json::json!({"f": "1.5", "n": "-7", "ok": "false", "s": "plain"}),
+            "numbers and bools as their JSON, null left out"
+        );
+        let mut as_json = record_of_map(record.merged_attributes());
+        as_json.timestamp_ns = TS;
+        assert_eq!(encode(&as_json).0, json, "both paths agree");
     }
 
     #[test]
