@@ -75,6 +75,10 @@ func (h *Handler) Handle(ctx context.Context, record slog.Record) error {
 	if len(more) > 0 {
 		attrs = append(attrs[:n:n], more...)
 	}
+	if len(h.prefix) == 0 && len(h.pending) == 0 {
+		// No attributes or groups of WithAttrs and WithGroup to nest these under.
+		return h.target(ctx).logAttrs(levelOfSlog(record.Level), record.Message, attrs)
+	}
 	var stack [attrStackSize]byte
 	buf := append(append(stack[:0], '{'), h.prefix...)
 	buf, err := h.appendInner(buf, attrs)

@@ -25,7 +25,7 @@ func newLogger(c *Client, ptr *C.ferrolog_logger) *Logger {
 
 func freeLogger(p *C.ferrolog_logger) { C.ferrolog_logger_free(p) }
 
-// attrStackSize is the attribute JSON a log call encodes without allocating.
+// attrStackSize is the attribute text (typed) or JSON a log call lays out without allocating.
 const attrStackSize = 256
 
 // Log logs msg at level with attrs.
@@ -36,13 +36,22 @@ func (l *Logger) Log(level Level, msg string, attrs ...Attr) error {
 	if !l.Enabled(level) {
 		return nil
 	}
+	return l.logAttrs(level, msg, attrs)
+}
+
+// logAttrs logs msg with attrs typed when they all have a typed form, else as JSON.
+func (l *Logger) logAttrs(level Level, msg string, attrs []Attr) error {
+	if len(attrs) == 0 {
+		return l.logJSON(level, msg, nil)
+	}
 	var stack [attrStackSize]byte
-	var data []byte
-	if len(attrs) > 0 {
-		var err error
-		if data, err = appendObject(stack[:0], attrs); err != nil {
-			return err
-		}
+	var typed typedTable
+	if text, ok := typed.fill(stack[:0], attrs); ok {
+		return l.logTyped(level, msg, &typed, text)
+	}
+	data, err := appendObject(stack[:0], attrs)
+	if err != nil {
+		return err
 	}
 	return l.logJSON(level, msg, data)
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/url"
 	"testing"
+	"time"
 
 	ferrolog "github.com/ferrolog/ferrolog/bindings/go"
 )
@@ -162,4 +163,38 @@ func equalJSON(got, want any) bool {
 		}
 	}
 	return len(gotMap) == len(wantMap)
+}
+
+type hidden string
+
+// LogValue hides the value, as a LogValuer may.
+func (hidden) LogValue() slog.Value { return slog.StringValue("hidden") }
+
+// Scalars travel as a typed table and anything with a group as JSON: both must arrive alike.
+func TestScalarAttributesArriveAlikeTypedOrAsJSON(t *testing.T) {
+	c := newClient(t, ferrolog.Options{})
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	scalars := []ferrolog.Attr{
+		slog.String("text", "café \"q\""), slog.Int("int", -3), slog.Uint64("uint", 1<<63),
+		slog.Float64("float", 0.25), slog.Bool("bool", true), slog.Duration("took", 1500*time.Millisecond),
+		slog.Time("at", at), slog.Any("err", errors.New("boom")), slog.Any("nothing", nil),
+		slog.Any("valuer", hidden("t0ps3cret")), {},
+	}
+	want := map[string]any{"text": "café \"q\"", "int": -3.0, "uint": float64(uint64(1 << 63)), "float": 0.25,
+		"bool": true, "took": 1.5e9, "at": "2026-01-02T03:04:05.000000006Z", "err": "boom", "nothing": nil,
+		"valuer": "hidden"}
+	m := marker(t)
+	must(t, c.Logger().Info(m+" typed", scalars...))
+	must(t, c.Logger().Info(m+" json", append(scalars, slog.Group("g", slog.Int("n", 1)))...))
+	entries := sent(t, c, withText(m))
+	if len(entries) != 2 {
+		t.Fatalf("want two entries, got %+v", entries)
+	}
+	for _, e := range entries {
+		for key, value := range want {
+			if got, ok := e.Attributes[key]; !ok || !equalJSON(got, value) {
+				t.Errorf("%s: attribute %s = %#v, want %#v", e.Message, key, got, value)
+			}
+		}
+	}
 }

@@ -11,6 +11,8 @@ package ferrolog
 // may live on the Go stack and the calls skip cgo's callback bookkeeping.
 #cgo noescape ferrolog_log
 #cgo nocallback ferrolog_log
+#cgo noescape ferrolog_log_typed
+#cgo nocallback ferrolog_log_typed
 #cgo noescape ferrolog_logger_enabled
 #cgo nocallback ferrolog_logger_enabled
 #cgo noescape ferrolog_metric
