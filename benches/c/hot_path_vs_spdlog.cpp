@@ -1,5 +1,6 @@
 // Caller-side cost of one log call with three attributes, through ferrolog's C ABI (as string
-// pairs, and as one JSON object, as the Go, Python and Node bindings pass them) and through
+// pairs, as one JSON object, as the Python and Node bindings pass them, and typed, as the Go
+// binding passes them) and through
 // spdlog's async logger (the pick of a C++ user who wants logging off the calling thread), in
 // the same run, same machine, same methodology: each call timed with the monotonic clock (its
 // cost subtracted), plus an untimed amortized loop; rounds of calls with the backlog drained
@@ -146,6 +147,18 @@ int main() {
     Workload ferrolog_json_work{
         [&] { ferrolog_log(logger, FERROLOG_LEVEL_INFO, S("request handled"), S(json)); },
         ferrolog_work.drain};
+    // The same attributes typed, as the Go binding passes them: status stays a number.
+    const char typed_text[] = "user_id" "u-12345" "route" "/api/orders" "status";
+    ferrolog_typed_attribute typed[3] = {};
+    typed[0].key_len = 7, typed[0].kind = FERROLOG_VALUE_TEXT, typed[0].value.text_len = 7;
+    typed[1].key_len = 5, typed[1].kind = FERROLOG_VALUE_TEXT, typed[1].value.text_len = 11;
+    typed[2].key_len = 6, typed[2].kind = FERROLOG_VALUE_INT, typed[2].value.integer = 200;
+    Workload ferrolog_typed_work{
+        [&] {
+            ferrolog_log_typed(logger, FERROLOG_LEVEL_INFO, S("request handled"), typed, 3, typed_text,
+                               sizeof typed_text - 1);
+        },
+        ferrolog_work.drain};
 
     spdlog::init_thread_pool(65536, 1);
     auto spd = spdlog::create_async<spdlog::sinks::basic_file_sink_mt>("bench", "/dev/null");
@@ -162,6 +175,7 @@ int main() {
     // Warm both before measuring.
     measure(ferrolog_work, 1, clock);
     measure(ferrolog_json_work, 1, clock);
+    measure(ferrolog_typed_work, 1, clock);
     measure(spdlog_work, 1, clock);
 
     std::printf("caller cost per log call with 3 attributes, ns (clock cost %llu ns subtracted)\n",
@@ -169,11 +183,13 @@ int main() {
     std::printf("%-34s %10s %8s %8s %8s %10s\n", "case", "amortized", "p50", "p99", "p99.9", "max");
     Summary f1 = measure(ferrolog_work, 1, clock);
     Summary j1 = measure(ferrolog_json_work, 1, clock);
+    Summary t1 = measure(ferrolog_typed_work, 1, clock);
     Summary s1 = measure(spdlog_work, 1, clock);
     Summary f2 = measure(ferrolog_work, 2, clock);
     Summary s2 = measure(spdlog_work, 2, clock);
     print_row("ferrolog (C ABI), 1 thread", f1);
     print_row("ferrolog (C ABI, JSON), 1 thread", j1);
+    print_row("ferrolog (C ABI, typed), 1 thread", t1);
     print_row("spdlog async, 1 thread", s1);
     print_row("ferrolog (C ABI), 2 threads", f2);
     print_row("spdlog async, 2 threads", s2);
@@ -181,6 +197,8 @@ int main() {
                 double(f2.p50) / s2.p50);
     std::printf("ratio ferrolog JSON/spdlog, 1 thread: p50 %.2f, amortized %.2f\n", double(j1.p50) / s1.p50,
                 j1.amortized / s1.amortized);
+    std::printf("ratio ferrolog typed/spdlog, 1 thread: p50 %.2f, amortized %.2f\n", double(t1.p50) / s1.p50,
+                t1.amortized / s1.amortized);
     std::printf("ratio ferrolog/spdlog amortized: 1 thread %.2f, 2 threads %.2f\n", f1.amortized / s1.amortized,
                 f2.amortized / s2.amortized);
 
