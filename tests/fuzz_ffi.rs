@@ -26,6 +26,7 @@ use fuzz_support::client::{
 use fuzz_support::inputs::{
     depth, json_ish, json_value, large_text, level, nested_object, text_bytes,
 };
+use fuzz_support::json::same_json;
 
 use ferrolog_result::*;
 
@@ -65,27 +66,6 @@ fn attributes_verdict(json: &str) -> Verdict {
         Ok(Value::Object(_)) => Verdict::Either,
         // serde_json stops at 128 levels: deeper text is refused by both, whatever it holds.
         _ => Verdict::Refuse,
-    }
-}
-
-/// Equal JSON, numbers within a rounding: serde_json's default float parser may land one ulp
-/// off, so a float that crosses the hook's JSON twice need not come back bit for bit.
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
-            _ if x == y => true,
-            (Some(x), Some(y)) => (x - y).abs() <= x.abs().max(y.abs()) * 1e-15,
-            _ => false,
-        },
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
-        _ => a == b,
     }
 }
 

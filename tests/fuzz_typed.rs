@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use fuzz_support::cases::{panics, runner};
 use fuzz_support::client::{take_seen, FuzzClient, Hooks};
 use fuzz_support::inputs::{level, text_bytes};
+use fuzz_support::json::same_json;
 
 use ferrolog_result::*;
 
@@ -109,20 +110,6 @@ fn expected(attributes: &[(Vec<u8>, Given)]) -> Value {
     Value::Object(object)
 }
 
-/// Equal JSON, floats within a rounding: the hook reads the float back from its JSON.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) if x != y => match (x.as_f64(), y.as_f64()) {
-            (Some(x), Some(y)) => (x - y).abs() <= x.abs().max(y.abs()) * 1e-15,
-            _ => false,
-        },
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
 fn utf8(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok()
 }
@@ -185,7 +172,7 @@ fn typed_attributes_arrive_as_the_types_they_were_given_as() {
                 if result == FERROLOG_OK {
                     let seen = seen.ok_or_else(|| TestCaseError::fail("accepted, unseen"))?;
                     let want = expected(&attributes);
-                    prop_assert!(same(&seen["attributes"], &want), "{seen} for {want}");
+                    prop_assert!(same_json(&seen["attributes"], &want), "{seen} for {want}");
                     prop_assert_eq!(seen["level"].as_i64(), Some(i64::from(level)));
                 }
                 Ok(())

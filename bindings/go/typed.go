@@ -73,8 +73,7 @@ func setValue(row *C.ferrolog_typed_attribute, text []byte, value slog.Value) ([
 	case slog.KindTime:
 		start := len(text)
 		text = value.Time().AppendFormat(text, time.RFC3339Nano)
-		row.kind = C.FERROLOG_VALUE_TEXT
-		*(*C.size_t)(member) = C.size_t(len(text) - start)
+		markText(row, len(text)-start)
 	case slog.KindAny:
 		switch any := value.Any().(type) {
 		case nil:
@@ -91,9 +90,14 @@ func setValue(row *C.ferrolog_typed_attribute, text []byte, value slog.Value) ([
 }
 
 func appendTypedText(row *C.ferrolog_typed_attribute, text []byte, s string) []byte {
-	row.kind = C.FERROLOG_VALUE_TEXT
-	*(*C.size_t)(unsafe.Pointer(&row.value)) = C.size_t(len(s))
+	markText(row, len(s))
 	return append(text, s...)
+}
+
+// markText makes row a text value of n bytes, the ones just appended after its key.
+func markText(row *C.ferrolog_typed_attribute, n int) {
+	row.kind = C.FERROLOG_VALUE_TEXT
+	*(*C.size_t)(unsafe.Pointer(&row.value)) = C.size_t(n)
 }
 
 // logTyped logs msg with the attributes in t and text.

@@ -192,8 +192,7 @@ impl Record {
     ) -> Result<Record, RecordError> {
         let bytes = pairs.map(|(k, v)| (k.as_bytes(), Scalar::Text(v.as_bytes())));
         let (packed, spans) = pack(message.as_bytes(), bytes)?;
-        // SAFETY: every piece was a `&str` or JSON text, and a concatenation of UTF-8 strings
-        // is UTF-8.
+        // SAFETY: every piece was a `&str`, and a concatenation of UTF-8 strings is UTF-8.
         let text = unsafe { String::from_utf8_unchecked(packed) };
         Ok(Record::assemble(level, text, message.len(), spans, context))
     }

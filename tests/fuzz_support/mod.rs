@@ -3,3 +3,4 @@
 pub mod cases;
 pub mod client;
 pub mod inputs;
+pub mod json;
