@@ -13,7 +13,6 @@ mod scalar;
 mod settle;
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -27,7 +26,7 @@ pub use json_depth::MAX_ATTRIBUTE_DEPTH;
 pub(crate) use json_depth::{parse_json_object, validate_json_object};
 pub(crate) use merged::{last_of_each_key, MergedAttributes};
 pub use payload::{Audit, MetricKind, Payload, Reading, Span, SpanStatus};
-use scalar::Literals;
+use scalar::LiteralBuffer;
 pub use scalar::{PairValue, Scalar};
 pub use settle::FINGERPRINT_ATTRIBUTE;
 
@@ -128,58 +127,60 @@ pub enum RecordError {
 type Packed = (Vec<u8>, SmallVec<[PairSpan; INLINE_PAIRS]>);
 
 /// Copies the message and then each key and value into one buffer sized up front, so a record
-/// costs one allocation however many pairs it has. The pairs are walked twice: to size (writing
-/// the non-text values' JSON aside, on the stack), then to fill.
+/// costs one allocation however many pairs it has. The pairs are walked twice: to lay out the
+/// spans, then to copy the bytes.
 fn pack<'a>(
     message: &[u8],
     pairs: impl Iterator<Item = (&'a [u8], Scalar<'a>)> + Clone,
 ) -> Result<Packed, RecordError> {
-    let mut literals = Literals::default();
-    let mut total = message.len();
+    let mut literals = LiteralBuffer::default();
+    let mut spans: SmallVec<[PairSpan; INLINE_PAIRS]> = SmallVec::new();
+    let mut end = message.len();
     for (key, value) in pairs.clone() {
-        let text = match value {
-            Scalar::Text(text) => text.len(),
-            _ => 0,
+        let key_end = end.saturating_add(key.len());
+        let (value_len, form) = match value {
+            Scalar::Text(text) => (text.len(), ValueForm::Text),
+            _ => (literals.write(value).len(), ValueForm::Literal),
         };
-        total = total.saturating_add(key.len()).saturating_add(text);
-        literals.push(value);
+        end = key_end.saturating_add(value_len);
+        // Past 4 GiB the offsets wrap, but then the record is refused below.
+        spans.push(PairSpan {
+            key_end: key_end as u32,
+            value_end: end as u32,
+            form,
+        });
     }
-    let total = total.saturating_add(literals.len());
-    if total > u32::MAX as usize {
+    if end > u32::MAX as usize {
         return Err(RecordError::TooLarge);
     }
-    let mut text = Vec::with_capacity(total);
+    let mut text = Vec::with_capacity(end);
     text.extend_from_slice(message);
-    let mut literal = 0;
-    let spans = pairs
-        .map(|(key, value)| {
-            text.extend_from_slice(key);
-            let key_end = text.len() as u32;
-            let form = match value {
-                Scalar::Text(value) => {
-                    text.extend_from_slice(value);
-                    ValueForm::Text
-                }
-                _ => {
-                    text.extend_from_slice(literals.get(literal));
-                    literal += 1;
-                    ValueForm::Literal
-                }
-            };
-            PairSpan {
-                key_end,
-                value_end: text.len() as u32,
-                form,
-            }
-        })
-        .collect();
+    for (key, value) in pairs {
+        text.extend_from_slice(key);
+        match value {
+            Scalar::Text(value) => text.extend_from_slice(value),
+            _ => text.extend_from_slice(literals.write(value)),
+        }
+    }
     Ok((text, spans))
 }
 
+/// The wall clock in nanoseconds since the Unix epoch, 0 before it. Read straight from
+/// `clock_gettime`: on the log path, `SystemTime`'s checked conversions cost several times
+/// the clock read itself.
 pub(crate) fn now_unix_nanos() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a timespec for the call to write; CLOCK_REALTIME always exists.
+    let read = unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) };
+    if read != 0 || now.tv_sec < 0 {
+        return 0;
+    }
+    (now.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(now.tv_nsec as u64)
 }
 
 impl Record {
@@ -447,9 +448,19 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{SystemTime, UNIX_EPOCH};
 
     fn context() -> Arc<Context> {
         Arc::new(Context::default())
+    }
+
+    #[test]
+    fn timestamps_are_the_wall_clock() {
+        let since_epoch = |t: SystemTime| t.duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64;
+        let before = since_epoch(SystemTime::now());
+        let read = now_unix_nanos();
+        let after = since_epoch(SystemTime::now());
+        assert!(before <= read && read <= after, "{before} {read} {after}");
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! reads both kinds from the one buffer.
 
 use serde_json::Value;
-use smallvec::SmallVec;
 
 /// An attribute value of one of JSON's scalar types, as the caller passes it. Text is bytes
 /// that must be UTF-8; the record checks them with everything else it packs.
@@ -46,38 +45,38 @@ impl<'a> PairValue<'a> {
     }
 }
 
-/// The JSON text of a record's non-text values, written in order before the record's buffer
-/// is allocated so that buffer can be sized exactly. A handful of numbers stays on the stack.
+/// Room for any finite f64's JSON, the longest being 24 bytes (`-2.2250738585072014e-308`).
+const FLOAT_JSON_CAPACITY: usize = 32;
+
+/// Where a non-text value's JSON is written, on the stack: a record's packing writes each one
+/// twice, to size its buffer and then to fill it, which costs less than keeping the first
+/// writing aside.
 #[derive(Default)]
-pub(super) struct Literals {
-    text: SmallVec<[u8; 96]>,
-    ends: SmallVec<[usize; 8]>,
+pub(super) struct LiteralBuffer {
+    integer: itoa::Buffer,
+    float: [u8; FLOAT_JSON_CAPACITY],
 }
 
-impl Literals {
-    /// Writes `value`'s JSON; text values have none here and are skipped.
-    pub fn push(&mut self, value: Scalar<'_>) {
-        let out = &mut self.text;
-        // Writing a number or a bool into memory cannot fail.
-        let _ = match value {
-            Scalar::Text(_) => return,
-            Scalar::Int(n) => serde_json::to_writer(&mut *out, &n),
-            Scalar::Uint(n) => serde_json::to_writer(&mut *out, &n),
-            Scalar::Float(x) => serde_json::to_writer(&mut *out, &x),
-            Scalar::Bool(b) => serde_json::to_writer(&mut *out, &b),
-            Scalar::Null => serde_json::to_writer(&mut *out, &()),
-        };
-        self.ends.push(out.len());
-    }
-
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    /// The `index`th literal pushed.
-    pub fn get(&self, index: usize) -> &[u8] {
-        let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.text[start..self.ends[index]]
+impl LiteralBuffer {
+    /// `value`'s JSON; a text value has none here and writes nothing.
+    pub fn write(&mut self, value: Scalar<'_>) -> &[u8] {
+        // Integers and the constants are written directly: through serde_json's serializer
+        // they cost several times as much, on the caller's thread.
+        match value {
+            Scalar::Text(_) => b"",
+            Scalar::Int(n) => self.integer.format(n).as_bytes(),
+            Scalar::Uint(n) => self.integer.format(n).as_bytes(),
+            Scalar::Float(x) if x.is_finite() => {
+                let mut out = &mut self.float[..];
+                // The buffer holds any finite f64's JSON, so this cannot fail.
+                let _ = serde_json::to_writer(&mut out, &x);
+                let written = FLOAT_JSON_CAPACITY - out.len();
+                &self.float[..written]
+            }
+            Scalar::Bool(true) => b"true",
+            Scalar::Bool(false) => b"false",
+            Scalar::Float(_) | Scalar::Null => b"null",
+        }
     }
 }
 
@@ -87,34 +86,39 @@ mod tests {
 
     #[test]
     fn literals_are_the_json_of_their_values() {
-        let mut literals = Literals::default();
-        for value in [
-            Scalar::Int(-42),
-            Scalar::Text(b"skipped"),
-            Scalar::Uint(u64::MAX),
-            Scalar::Float(0.5),
-            Scalar::Float(f64::NAN),
-            Scalar::Float(f64::NEG_INFINITY),
-            Scalar::Bool(true),
-            Scalar::Null,
-        ] {
-            literals.push(value);
-        }
-        let written: Vec<&[u8]> = (0..7).map(|i| literals.get(i)).collect();
-        let expected: [&[u8]; 7] = [
-            b"-42",
-            b"18446744073709551615",
-            b"0.5",
-            b"null",
-            b"null",
-            b"true",
-            b"null",
+        let cases: [(Scalar, &[u8]); 10] = [
+            (Scalar::Int(-42), b"-42"),
+            (Scalar::Text(b"skipped"), b""),
+            (Scalar::Uint(u64::MAX), b"18446744073709551615"),
+            (Scalar::Int(i64::MIN), b"-9223372036854775808"),
+            (Scalar::Float(0.5), b"0.5"),
+            (Scalar::Float(f64::NAN), b"null"),
+            (Scalar::Float(f64::NEG_INFINITY), b"null"),
+            (Scalar::Bool(true), b"true"),
+            (Scalar::Bool(false), b"false"),
+            (Scalar::Null, b"null"),
         ];
-        assert_eq!(written, expected);
-        assert_eq!(
-            literals.len(),
-            expected.iter().map(|l| l.len()).sum::<usize>()
-        );
+        let mut buffer = LiteralBuffer::default();
+        for (value, json) in cases {
+            assert_eq!(buffer.write(value), json, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn floats_read_as_serde_json_writes_them() {
+        let mut buffer = LiteralBuffer::default();
+        for x in [
+            1e21,
+            -2.2250738585072014e-308,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            1.0,
+            -0.0,
+            0.1,
+        ] {
+            let json = serde_json::to_string(&x).unwrap();
+            assert_eq!(buffer.write(Scalar::Float(x)), json.as_bytes());
+        }
     }
 
     #[test]
