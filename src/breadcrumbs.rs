@@ -6,7 +6,6 @@
 //! forgetting the oldest.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
@@ -84,20 +83,52 @@ pub fn data_from_json(json: &str) -> Result<Vec<(String, String)>, DataError> {
 /// A bounded trail, shared by the threads that log through its owner.
 #[derive(Debug)]
 pub(crate) struct Trail {
-    crumbs: Mutex<VecDeque<Breadcrumb>>,
+    ring: Mutex<Ring>,
     capacity: usize,
+}
+
+/// A trail's breadcrumbs; once `capacity` are held, each new one overwrites the oldest in
+/// place, so the log path neither moves breadcrumbs nor allocates for them.
+#[derive(Clone, Debug, Default)]
+struct Ring {
+    slots: Vec<Breadcrumb>,
+    /// The oldest breadcrumb's slot once the ring is full; 0 until then.
+    oldest: usize,
+}
+
+impl Ring {
+    /// The slot for a new breadcrumb: a fresh one while there is room, else the oldest's,
+    /// which then holds the newest.
+    fn next_slot(&mut self, capacity: usize) -> &mut Breadcrumb {
+        if self.slots.len() < capacity {
+            self.slots.push(Breadcrumb::default());
+            let newest = self.slots.len() - 1;
+            return &mut self.slots[newest];
+        }
+        let at = self.oldest;
+        self.oldest = if at + 1 == capacity { 0 } else { at + 1 };
+        &mut self.slots[at]
+    }
+
+    fn oldest_first(&self) -> impl Iterator<Item = &Breadcrumb> {
+        let (newer, older) = self.slots.split_at(self.oldest);
+        older.iter().chain(newer)
+    }
 }
 
 impl Trail {
     pub fn new(capacity: usize) -> Trail {
         Trail {
-            crumbs: Mutex::new(VecDeque::with_capacity(capacity.min(128))),
+            ring: Mutex::new(Ring {
+                slots: Vec::with_capacity(capacity.min(128)),
+                oldest: 0,
+            }),
             capacity,
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, VecDeque<Breadcrumb>> {
-        self.crumbs.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Ring> {
+        self.ring.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Whether breadcrumbs are kept at all (`max_breadcrumbs` 0 turns them off).
@@ -110,11 +141,7 @@ impl Trail {
         if !self.enabled() {
             return;
         }
-        let mut crumbs = self.lock();
-        if crumbs.len() == self.capacity {
-            crumbs.pop_front();
-        }
-        crumbs.push_back(crumb);
+        *self.lock().next_slot(self.capacity) = crumb;
     }
 
     /// Adds the breadcrumb a log or event leaves. It runs on every such call, so a full trail
@@ -129,30 +156,25 @@ impl Trail {
         if !self.enabled() {
             return;
         }
-        let mut crumbs = self.lock();
-        let mut crumb = if crumbs.len() == self.capacity {
-            crumbs.pop_front().unwrap_or_default()
-        } else {
-            Breadcrumb::default()
-        };
+        let mut ring = self.lock();
+        let crumb = ring.next_slot(self.capacity);
         crumb.timestamp_ns = timestamp_ns;
         crumb.category = Some(Cow::Borrowed(category));
         crumb.message.clear();
         crumb.message.push_str(kept(message));
         crumb.level = Some(level);
         crumb.data.clear();
-        crumbs.push_back(crumb);
     }
 
     /// The breadcrumbs, oldest first.
     pub fn snapshot(&self) -> Vec<Breadcrumb> {
-        self.lock().iter().cloned().collect()
+        self.lock().oldest_first().cloned().collect()
     }
 
     /// A new trail that starts with this one's breadcrumbs: a nested scope's.
     pub fn fork(&self) -> Trail {
         Trail {
-            crumbs: Mutex::new(self.lock().clone()),
+            ring: Mutex::new(self.lock().clone()),
             capacity: self.capacity,
         }
     }
@@ -183,6 +205,26 @@ mod tests {
             trail.add(crumb(n));
         }
         assert_eq!(messages(&trail), ["m3", "m4", "m5"]);
+    }
+
+    #[test]
+    fn a_full_trail_stays_in_order_however_often_it_wraps() {
+        let trail = Trail::new(3);
+        for n in 1..=10 {
+            if n % 2 == 0 {
+                trail.add(crumb(n));
+            } else {
+                trail.add_logged(n, "log", &format!("m{n}"), Level::Info);
+            }
+            let kept: Vec<String> = (n.saturating_sub(2).max(1)..=n)
+                .map(|k| format!("m{k}"))
+                .collect();
+            assert_eq!(messages(&trail), kept, "after {n}");
+        }
+        let fork = trail.fork();
+        fork.add(crumb(11));
+        assert_eq!(messages(&fork), ["m9", "m10", "m11"]);
+        assert_eq!(messages(&trail), ["m8", "m9", "m10"]);
     }
 
     #[test]
