@@ -18,6 +18,14 @@ func BenchmarkEncodeThreeAttributes(b *testing.B) {
 	}
 }
 
+func BenchmarkTypedThreeAttributes(b *testing.B) {
+	for b.Loop() {
+		var stack [attrStackSize]byte
+		var typed typedTable
+		_, _ = typed.fill(stack[:0], []Attr{slog.String("user_id", "u-12345"), slog.String("route", "/api/orders"), slog.Int("status", 200)})
+	}
+}
+
 // BenchmarkCgoCall is one call into the library doing almost nothing (a level check).
 func BenchmarkCgoCall(b *testing.B) {
 	c, err := New(Options{APIKey: "bench", Endpoint: "http://127.0.0.1:9/v1/logs"})

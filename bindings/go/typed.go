@@ -27,7 +27,13 @@ type typedTable struct {
 // attribute has no typed form or there are more than the table holds.
 func (t *typedTable) fill(text []byte, attrs []Attr) ([]byte, bool) {
 	for i := range attrs {
-		key, value := attrs[i].Key, resolved(attrs[i].Value)
+		// slog.Value.Kind is a type switch; it is asked once per attribute.
+		key, value := attrs[i].Key, attrs[i].Value
+		kind := value.Kind()
+		if kind == slog.KindLogValuer {
+			value = value.Resolve()
+			kind = value.Kind()
+		}
 		if key == "" && value.Equal(slog.Value{}) {
 			continue
 		}
@@ -37,7 +43,7 @@ func (t *typedTable) fill(text []byte, attrs []Attr) ([]byte, bool) {
 		row := &t.rows[t.n]
 		row.key_len = C.size_t(len(key))
 		var ok bool
-		if text, ok = setValue(row, append(text, key...), value); !ok {
+		if text, ok = setValue(row, append(text, key...), kind, value); !ok {
 			return text, false
 		}
 		t.n++
@@ -45,11 +51,11 @@ func (t *typedTable) fill(text []byte, attrs []Attr) ([]byte, bool) {
 	return text, true
 }
 
-// setValue writes value into row, and its text, if it has one, after the key.
-func setValue(row *C.ferrolog_typed_attribute, text []byte, value slog.Value) ([]byte, bool) {
+// setValue writes value, of kind, into row, and its text, if it has one, after the key.
+func setValue(row *C.ferrolog_typed_attribute, text []byte, kind slog.Kind, value slog.Value) ([]byte, bool) {
 	// cgo gives a C union as bytes: each member is written through a pointer of its type.
 	member := unsafe.Pointer(&row.value)
-	switch value.Kind() {
+	switch kind {
 	case slog.KindString:
 		text = appendTypedText(row, text, value.String())
 	case slog.KindInt64:
