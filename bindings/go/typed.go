@@ -27,13 +27,8 @@ type typedTable struct {
 // attribute has no typed form or there are more than the table holds.
 func (t *typedTable) fill(text []byte, attrs []Attr) ([]byte, bool) {
 	for i := range attrs {
-		// slog.Value.Kind is a type switch; it is asked once per attribute.
-		key, value := attrs[i].Key, attrs[i].Value
-		kind := value.Kind()
-		if kind == slog.KindLogValuer {
-			value = value.Resolve()
-			kind = value.Kind()
-		}
+		key := attrs[i].Key
+		value, kind := resolved(attrs[i].Value)
 		if key == "" && value.Equal(slog.Value{}) {
 			continue
 		}
